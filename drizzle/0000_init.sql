@@ -1,0 +1,406 @@
+CREATE TABLE "account_keys" (
+	"account_id" bigint NOT NULL,
+	"type" text NOT NULL,
+	"public_key_jwk" jsonb NOT NULL,
+	"private_key_jwk" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "accounts" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"username" text NOT NULL,
+	"domain" text,
+	"uri" text NOT NULL,
+	"url" text,
+	"inbox_url" text,
+	"shared_inbox_url" text,
+	"followers_url" text,
+	"display_name" text DEFAULT '' NOT NULL,
+	"note" text DEFAULT '' NOT NULL,
+	"note_source" text DEFAULT '' NOT NULL,
+	"fields" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"avatar_url" text,
+	"header_url" text,
+	"locked" boolean DEFAULT true NOT NULL,
+	"bot" boolean DEFAULT false NOT NULL,
+	"discoverable" boolean DEFAULT false NOT NULL,
+	"indexable" boolean DEFAULT false NOT NULL,
+	"statuses_count" integer DEFAULT 0 NOT NULL,
+	"followers_count" integer DEFAULT 0 NOT NULL,
+	"following_count" integer DEFAULT 0 NOT NULL,
+	"last_status_at" timestamp with time zone,
+	"suspended_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "users" (
+	"account_id" bigint PRIMARY KEY NOT NULL,
+	"email" text,
+	"password_hash" text NOT NULL,
+	"role" text DEFAULT 'user' NOT NULL,
+	"approved" boolean DEFAULT false NOT NULL,
+	"disabled" boolean DEFAULT false NOT NULL,
+	"reason" text,
+	"locale" text DEFAULT 'en' NOT NULL,
+	"default_visibility" text DEFAULT 'private' NOT NULL,
+	"default_sensitive" boolean DEFAULT false NOT NULL,
+	"default_language" text,
+	"expand_spoilers" boolean DEFAULT false NOT NULL,
+	"privacy" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "access_tokens" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"token_hash" text NOT NULL,
+	"refresh_token_hash" text,
+	"app_id" bigint,
+	"account_id" bigint,
+	"scopes" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	"last_used_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "apps" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"website" text,
+	"redirect_uris" text NOT NULL,
+	"scopes" text NOT NULL,
+	"client_id" text NOT NULL,
+	"client_secret_hash" text NOT NULL,
+	"owner_account_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "authorization_codes" (
+	"code_hash" text PRIMARY KEY NOT NULL,
+	"app_id" bigint NOT NULL,
+	"account_id" bigint NOT NULL,
+	"scopes" text NOT NULL,
+	"redirect_uri" text NOT NULL,
+	"code_challenge" text,
+	"code_challenge_method" text,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	"token_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "web_sessions" (
+	"id_hash" text PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"csrf_token" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "bookmarks" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"status_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "favourites" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"status_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+	"account_id" bigint NOT NULL,
+	"key" text NOT NULL,
+	"status_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "idempotency_keys_account_id_key_pk" PRIMARY KEY("account_id","key")
+);
+--> statement-breakpoint
+CREATE TABLE "mentions" (
+	"status_id" bigint NOT NULL,
+	"account_id" bigint NOT NULL,
+	CONSTRAINT "mentions_status_id_account_id_pk" PRIMARY KEY("status_id","account_id")
+);
+--> statement-breakpoint
+CREATE TABLE "pins" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"status_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "status_edits" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"status_id" bigint NOT NULL,
+	"content" text NOT NULL,
+	"text" text NOT NULL,
+	"spoiler_text" text NOT NULL,
+	"sensitive" boolean NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "status_tags" (
+	"status_id" bigint NOT NULL,
+	"tag_id" bigint NOT NULL,
+	CONSTRAINT "status_tags_status_id_tag_id_pk" PRIMARY KEY("status_id","tag_id")
+);
+--> statement-breakpoint
+CREATE TABLE "statuses" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"uri" text NOT NULL,
+	"url" text,
+	"account_id" bigint NOT NULL,
+	"in_reply_to_id" bigint,
+	"in_reply_to_account_id" bigint,
+	"reblog_of_id" bigint,
+	"content" text DEFAULT '' NOT NULL,
+	"text" text DEFAULT '' NOT NULL,
+	"spoiler_text" text DEFAULT '' NOT NULL,
+	"sensitive" boolean DEFAULT false NOT NULL,
+	"language" text,
+	"audience" text NOT NULL,
+	"local_only" boolean DEFAULT false NOT NULL,
+	"circle_id" bigint,
+	"replies_count" integer DEFAULT 0 NOT NULL,
+	"reblogs_count" integer DEFAULT 0 NOT NULL,
+	"favourites_count" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"edited_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "tags" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "account_notes" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"target_account_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"comment" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "blocks" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"target_account_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"uri" text
+);
+--> statement-breakpoint
+CREATE TABLE "follow_requests" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"target_account_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"uri" text,
+	"show_reblogs" boolean DEFAULT true NOT NULL,
+	"notify" boolean DEFAULT false NOT NULL,
+	"languages" text[]
+);
+--> statement-breakpoint
+CREATE TABLE "follows" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"target_account_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"uri" text,
+	"show_reblogs" boolean DEFAULT true NOT NULL,
+	"notify" boolean DEFAULT false NOT NULL,
+	"languages" text[]
+);
+--> statement-breakpoint
+CREATE TABLE "mutes" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"target_account_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"hide_notifications" boolean DEFAULT true NOT NULL,
+	"expires_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "home_feed" (
+	"account_id" bigint NOT NULL,
+	"status_id" bigint NOT NULL,
+	CONSTRAINT "home_feed_account_id_status_id_pk" PRIMARY KEY("account_id","status_id")
+);
+--> statement-breakpoint
+CREATE TABLE "list_accounts" (
+	"list_id" bigint NOT NULL,
+	"account_id" bigint NOT NULL,
+	CONSTRAINT "list_accounts_list_id_account_id_pk" PRIMARY KEY("list_id","account_id")
+);
+--> statement-breakpoint
+CREATE TABLE "lists" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"title" text NOT NULL,
+	"replies_policy" text DEFAULT 'list' NOT NULL,
+	"exclusive" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "markers" (
+	"account_id" bigint NOT NULL,
+	"timeline" text NOT NULL,
+	"last_read_id" text NOT NULL,
+	"version" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "markers_account_id_timeline_pk" PRIMARY KEY("account_id","timeline")
+);
+--> statement-breakpoint
+CREATE TABLE "notifications" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"from_account_id" bigint NOT NULL,
+	"type" text NOT NULL,
+	"status_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "filter_keywords" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"filter_id" bigint NOT NULL,
+	"keyword" text NOT NULL,
+	"whole_word" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "filter_statuses" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"filter_id" bigint NOT NULL,
+	"status_id" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "filters" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"title" text NOT NULL,
+	"context" text[] NOT NULL,
+	"action" text DEFAULT 'warn' NOT NULL,
+	"expires_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "circle_members" (
+	"circle_id" bigint NOT NULL,
+	"domain" text NOT NULL,
+	CONSTRAINT "circle_members_circle_id_domain_pk" PRIMARY KEY("circle_id","domain")
+);
+--> statement-breakpoint
+CREATE TABLE "circles" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "custom_emojis" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"shortcode" text NOT NULL,
+	"domain" text,
+	"url" text NOT NULL,
+	"static_url" text NOT NULL,
+	"visible_in_picker" boolean DEFAULT true NOT NULL,
+	"category" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "instance_settings" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" jsonb NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "account_keys" ADD CONSTRAINT "account_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "apps" ADD CONSTRAINT "apps_owner_account_id_accounts_id_fk" FOREIGN KEY ("owner_account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "authorization_codes" ADD CONSTRAINT "authorization_codes_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "authorization_codes" ADD CONSTRAINT "authorization_codes_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "web_sessions" ADD CONSTRAINT "web_sessions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "bookmarks" ADD CONSTRAINT "bookmarks_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "bookmarks" ADD CONSTRAINT "bookmarks_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "favourites" ADD CONSTRAINT "favourites_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "favourites" ADD CONSTRAINT "favourites_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mentions" ADD CONSTRAINT "mentions_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mentions" ADD CONSTRAINT "mentions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pins" ADD CONSTRAINT "pins_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pins" ADD CONSTRAINT "pins_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "status_edits" ADD CONSTRAINT "status_edits_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "status_tags" ADD CONSTRAINT "status_tags_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "status_tags" ADD CONSTRAINT "status_tags_tag_id_tags_id_fk" FOREIGN KEY ("tag_id") REFERENCES "public"."tags"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "statuses" ADD CONSTRAINT "statuses_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "statuses" ADD CONSTRAINT "statuses_circle_id_circles_id_fk" FOREIGN KEY ("circle_id") REFERENCES "public"."circles"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "account_notes" ADD CONSTRAINT "account_notes_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "account_notes" ADD CONSTRAINT "account_notes_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "blocks" ADD CONSTRAINT "blocks_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "blocks" ADD CONSTRAINT "blocks_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "follow_requests" ADD CONSTRAINT "follow_requests_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "follow_requests" ADD CONSTRAINT "follow_requests_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "follows" ADD CONSTRAINT "follows_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "follows" ADD CONSTRAINT "follows_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mutes" ADD CONSTRAINT "mutes_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mutes" ADD CONSTRAINT "mutes_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "home_feed" ADD CONSTRAINT "home_feed_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "home_feed" ADD CONSTRAINT "home_feed_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "list_accounts" ADD CONSTRAINT "list_accounts_list_id_lists_id_fk" FOREIGN KEY ("list_id") REFERENCES "public"."lists"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "list_accounts" ADD CONSTRAINT "list_accounts_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "lists" ADD CONSTRAINT "lists_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "markers" ADD CONSTRAINT "markers_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_from_account_id_accounts_id_fk" FOREIGN KEY ("from_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "filter_keywords" ADD CONSTRAINT "filter_keywords_filter_id_filters_id_fk" FOREIGN KEY ("filter_id") REFERENCES "public"."filters"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "filter_statuses" ADD CONSTRAINT "filter_statuses_filter_id_filters_id_fk" FOREIGN KEY ("filter_id") REFERENCES "public"."filters"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "filter_statuses" ADD CONSTRAINT "filter_statuses_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "filters" ADD CONSTRAINT "filters_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "circle_members" ADD CONSTRAINT "circle_members_circle_id_circles_id_fk" FOREIGN KEY ("circle_id") REFERENCES "public"."circles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "account_keys_account_type_idx" ON "account_keys" USING btree ("account_id","type");--> statement-breakpoint
+CREATE UNIQUE INDEX "accounts_uri_idx" ON "accounts" USING btree ("uri");--> statement-breakpoint
+CREATE UNIQUE INDEX "accounts_username_domain_idx" ON "accounts" USING btree (lower("username"),coalesce(lower("domain"), ''));--> statement-breakpoint
+CREATE INDEX "accounts_domain_idx" ON "accounts" USING btree ("domain");--> statement-breakpoint
+CREATE UNIQUE INDEX "users_email_idx" ON "users" USING btree (lower("email"));--> statement-breakpoint
+CREATE UNIQUE INDEX "access_tokens_token_hash_idx" ON "access_tokens" USING btree ("token_hash");--> statement-breakpoint
+CREATE UNIQUE INDEX "access_tokens_refresh_hash_idx" ON "access_tokens" USING btree ("refresh_token_hash");--> statement-breakpoint
+CREATE INDEX "access_tokens_account_idx" ON "access_tokens" USING btree ("account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "apps_client_id_idx" ON "apps" USING btree ("client_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "bookmarks_pair_idx" ON "bookmarks" USING btree ("account_id","status_id");--> statement-breakpoint
+CREATE INDEX "bookmarks_status_idx" ON "bookmarks" USING btree ("status_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "favourites_pair_idx" ON "favourites" USING btree ("account_id","status_id");--> statement-breakpoint
+CREATE INDEX "favourites_status_idx" ON "favourites" USING btree ("status_id");--> statement-breakpoint
+CREATE INDEX "mentions_account_idx" ON "mentions" USING btree ("account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "pins_pair_idx" ON "pins" USING btree ("account_id","status_id");--> statement-breakpoint
+CREATE INDEX "pins_status_idx" ON "pins" USING btree ("status_id");--> statement-breakpoint
+CREATE INDEX "status_edits_status_idx" ON "status_edits" USING btree ("status_id","id");--> statement-breakpoint
+CREATE INDEX "status_tags_tag_idx" ON "status_tags" USING btree ("tag_id","status_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "statuses_uri_idx" ON "statuses" USING btree ("uri");--> statement-breakpoint
+CREATE INDEX "statuses_account_idx" ON "statuses" USING btree ("account_id","id");--> statement-breakpoint
+CREATE INDEX "statuses_reply_idx" ON "statuses" USING btree ("in_reply_to_id");--> statement-breakpoint
+CREATE INDEX "statuses_reblog_idx" ON "statuses" USING btree ("reblog_of_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "statuses_one_reblog_idx" ON "statuses" USING btree ("account_id","reblog_of_id") WHERE "statuses"."reblog_of_id" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "tags_name_idx" ON "tags" USING btree (lower("name"));--> statement-breakpoint
+CREATE UNIQUE INDEX "account_notes_pair_idx" ON "account_notes" USING btree ("account_id","target_account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "blocks_pair_idx" ON "blocks" USING btree ("account_id","target_account_id");--> statement-breakpoint
+CREATE INDEX "blocks_target_idx" ON "blocks" USING btree ("target_account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "follow_requests_pair_idx" ON "follow_requests" USING btree ("account_id","target_account_id");--> statement-breakpoint
+CREATE INDEX "follow_requests_target_idx" ON "follow_requests" USING btree ("target_account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "follows_pair_idx" ON "follows" USING btree ("account_id","target_account_id");--> statement-breakpoint
+CREATE INDEX "follows_target_idx" ON "follows" USING btree ("target_account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "mutes_pair_idx" ON "mutes" USING btree ("account_id","target_account_id");--> statement-breakpoint
+CREATE INDEX "home_feed_status_idx" ON "home_feed" USING btree ("status_id");--> statement-breakpoint
+CREATE INDEX "list_accounts_account_idx" ON "list_accounts" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "lists_account_idx" ON "lists" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "notifications_account_idx" ON "notifications" USING btree ("account_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "notifications_dedupe_idx" ON "notifications" USING btree ("account_id","from_account_id","type","status_id");--> statement-breakpoint
+CREATE INDEX "filter_keywords_filter_idx" ON "filter_keywords" USING btree ("filter_id");--> statement-breakpoint
+CREATE INDEX "filter_statuses_filter_idx" ON "filter_statuses" USING btree ("filter_id");--> statement-breakpoint
+CREATE INDEX "filters_account_idx" ON "filters" USING btree ("account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "circles_name_idx" ON "circles" USING btree ("name");--> statement-breakpoint
+CREATE UNIQUE INDEX "custom_emojis_shortcode_domain_idx" ON "custom_emojis" USING btree ("shortcode","domain");

@@ -1,0 +1,65 @@
+// Composition root: wires configuration, database and routes into one Hono app.
+// Nothing happens at import time; createApp does the work and returns a handle to close it.
+import { Hono } from "hono";
+import type { Config } from "./config/index.ts";
+import { openDatabase, type Database } from "./db/client.ts";
+import { createCtx, type Ctx } from "./domain/context.ts";
+import type { AppEnv } from "./mastodon/env.ts";
+import { ApiError } from "./mastodon/errors.ts";
+import { mastodonApi } from "./mastodon/routes/index.ts";
+import { webRoutes } from "./web/index.ts";
+import { staticRoutes } from "./web/static.ts";
+
+export type App = {
+  hono: Hono<AppEnv>;
+  ctx: Ctx;
+  database: Database;
+  fetch: (req: Request) => Promise<Response>;
+  close(): Promise<void>;
+};
+
+export async function createApp(config: Config, opts: { database?: Database } = {}): Promise<App> {
+  const database =
+    opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/db` }));
+  const ctx = createCtx(database.db, config);
+  const hono = new Hono<AppEnv>();
+
+  hono.use(async (c, next) => {
+    c.set("ctx", ctx);
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "same-origin");
+    if (!c.res.headers.has("X-Robots-Tag")) c.header("X-Robots-Tag", "noindex, nofollow, noarchive");
+  });
+
+  hono.onError((err, c) => {
+    if (err instanceof ApiError) {
+      const body: Record<string, string> = { error: err.message };
+      if (err.description) body.error_description = err.description;
+      return c.json(body, err.status as 400);
+    }
+    if (err && typeof err === "object" && "getResponse" in err && typeof (err as { getResponse: unknown }).getResponse === "function") {
+      return (err as { getResponse(): Response }).getResponse();
+    }
+    console.error("Unhandled error", c.req.method, new URL(c.req.url).pathname, err);
+    return c.json({ error: "Internal server error" }, 500);
+  });
+
+  hono.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    if (path.startsWith("/api/") || path.startsWith("/oauth/")) return c.json({ error: "Not found" }, 404);
+    return c.html("<!doctype html><title>Not found</title><h1>Not found</h1><p>There is nothing here.</p>", 404);
+  });
+
+  hono.route("/", staticRoutes());
+  hono.route("/", mastodonApi());
+  hono.route("/", webRoutes());
+
+  return {
+    hono,
+    ctx,
+    database,
+    fetch: async (req) => hono.fetch(req),
+    close: () => database.close(),
+  };
+}

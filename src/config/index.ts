@@ -1,0 +1,81 @@
+// The only module that reads process.env. Everything else receives a frozen Config.
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  CARACOL_ORIGIN: z
+    .url({ protocol: /^https?$/ })
+    .default("http://localhost:3000")
+    .transform((u) => new URL(u).origin),
+  CARACOL_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  CARACOL_ALLOW_PRIVATE_ADDRESS: bool.default(false),
+  CARACOL_INSTANCE_NAME: z.string().min(1).max(100).default("Caracol"),
+  CARACOL_REGISTRATIONS: z.enum(["open", "approval", "closed"]).default("approval"),
+  CARACOL_MAX_STATUS_CHARS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  CARACOL_ACCESS_TOKEN_TTL_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+  CARACOL_SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  CARACOL_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+  CARACOL_ADMIN_SOCKET: bool.default(true),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string | undefined;
+  origin: string;
+  /** Host (with port) of `origin`, which is the local domain of acct: handles. */
+  domain: string;
+  secureCookies: boolean;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  allowPrivateAddress: boolean;
+  instanceName: string;
+  registrations: "open" | "approval" | "closed";
+  maxStatusChars: number;
+  accessTokenTtlDays: number;
+  sessionTtlDays: number;
+  logLevel: "debug" | "info" | "warning" | "error";
+  adminSocket: boolean;
+}>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment (process.env by default) into a Config, or throws naming each bad setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ""),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const origin = new URL(e.CARACOL_ORIGIN);
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    origin: origin.origin,
+    domain: origin.host,
+    secureCookies: origin.protocol === "https:",
+    dataDir: path.resolve(e.CARACOL_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    allowPrivateAddress: e.CARACOL_ALLOW_PRIVATE_ADDRESS,
+    instanceName: e.CARACOL_INSTANCE_NAME,
+    registrations: e.CARACOL_REGISTRATIONS,
+    maxStatusChars: e.CARACOL_MAX_STATUS_CHARS,
+    accessTokenTtlDays: e.CARACOL_ACCESS_TOKEN_TTL_DAYS,
+    sessionTtlDays: e.CARACOL_SESSION_TTL_DAYS,
+    logLevel: e.CARACOL_LOG_LEVEL,
+    adminSocket: e.CARACOL_ADMIN_SOCKET,
+  });
+}

@@ -1,0 +1,7 @@
+export * from "./accounts.ts";
+export * from "./oauth.ts";
+export * from "./statuses.ts";
+export * from "./social.ts";
+export * from "./timelines.ts";
+export * from "./filters.ts";
+export * from "./instance.ts";

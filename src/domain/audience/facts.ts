@@ -1,0 +1,146 @@
+// Gathers, in a few batched queries, the facts the gate needs about statuses and profiles for
+// one viewer. The decisions themselves stay in gate.ts and profile.ts.
+import { and, eq, inArray } from "drizzle-orm";
+import { accounts, blocks, circleMembers, follows, mentions, users } from "../../db/schema/index.ts";
+import type { Ctx } from "../context.ts";
+import { getSetting } from "../instance/settings.ts";
+import { canViewStatus, type StatusFacts } from "./gate.ts";
+import { canViewProfile, canViewProfilePart, effectiveLoggedOutAccess, profileAudiencesFrom, type ProfileFacts, type ProfilePart } from "./profile.ts";
+import { viewerAccountId, type Viewer } from "./viewer.ts";
+import type { Audience } from "../../db/schema/statuses.ts";
+
+/** The columns of a status row the gate needs. */
+export type GateStatus = {
+  id: string;
+  accountId: string;
+  audience: Audience;
+  localOnly: boolean;
+  circleId: string | null;
+};
+
+type AuthorInfo = { local: boolean; suspended: boolean; privacy: Record<string, string> };
+
+async function loadAuthors(ctx: Ctx, ids: string[]): Promise<Map<string, AuthorInfo>> {
+  const out = new Map<string, AuthorInfo>();
+  if (ids.length === 0) return out;
+  const rows = await ctx.db
+    .select({ id: accounts.id, domain: accounts.domain, suspendedAt: accounts.suspendedAt, privacy: users.privacy })
+    .from(accounts)
+    .leftJoin(users, eq(users.accountId, accounts.id))
+    .where(inArray(accounts.id, ids));
+  for (const r of rows) out.set(r.id, { local: r.domain === null, suspended: r.suspendedAt !== null, privacy: r.privacy ?? {} });
+  return out;
+}
+
+async function followedAmong(ctx: Ctx, viewerId: string | null, targetIds: string[]): Promise<Set<string>> {
+  if (!viewerId || targetIds.length === 0) return new Set();
+  const rows = await ctx.db
+    .select({ t: follows.targetAccountId })
+    .from(follows)
+    .where(and(eq(follows.accountId, viewerId), inArray(follows.targetAccountId, targetIds)));
+  return new Set(rows.map((r) => r.t));
+}
+
+async function blockersAmong(ctx: Ctx, viewerId: string | null, accountIds: string[]): Promise<Set<string>> {
+  if (!viewerId || accountIds.length === 0) return new Set();
+  const rows = await ctx.db
+    .select({ a: blocks.accountId })
+    .from(blocks)
+    .where(and(eq(blocks.targetAccountId, viewerId), inArray(blocks.accountId, accountIds)));
+  return new Set(rows.map((r) => r.a));
+}
+
+export async function statusFacts(ctx: Ctx, viewer: Viewer, list: readonly GateStatus[]): Promise<Map<string, StatusFacts>> {
+  const out = new Map<string, StatusFacts>();
+  if (list.length === 0) return out;
+  const viewerId = viewerAccountId(viewer);
+  const authorIds = [...new Set(list.map((s) => s.accountId))];
+  const statusIds = list.map((s) => s.id);
+  const circleIds = [...new Set(list.map((s) => s.circleId).filter((c): c is string => c !== null))];
+  const [authors, followed, blockers, mentioned, circles, instanceAccess] = await Promise.all([
+    loadAuthors(ctx, authorIds),
+    followedAmong(ctx, viewerId, authorIds),
+    blockersAmong(ctx, viewerId, authorIds),
+    viewerId
+      ? ctx.db
+          .select({ s: mentions.statusId })
+          .from(mentions)
+          .where(and(eq(mentions.accountId, viewerId), inArray(mentions.statusId, statusIds)))
+          .then((rows) => new Set(rows.map((r) => r.s)))
+      : Promise.resolve(new Set<string>()),
+    circleIds.length
+      ? ctx.db
+          .select()
+          .from(circleMembers)
+          .where(inArray(circleMembers.circleId, circleIds))
+          .then((rows) => {
+            const m = new Map<string, string[]>();
+            for (const r of rows) m.set(r.circleId, [...(m.get(r.circleId) ?? []), r.domain]);
+            return m;
+          })
+      : Promise.resolve(new Map<string, string[]>()),
+    getSetting(ctx, "loggedOutAccess"),
+  ]);
+  for (const s of list) {
+    const author = authors.get(s.accountId) ?? { local: false, suspended: true, privacy: {} };
+    out.set(s.id, {
+      audience: s.audience,
+      localOnly: s.localOnly,
+      authorId: s.accountId,
+      authorIsLocal: author.local,
+      authorSuspended: author.suspended,
+      circleDomains: s.circleId ? (circles.get(s.circleId) ?? []) : [],
+      viewerIsAuthor: viewerId === s.accountId,
+      viewerFollowsAuthor: followed.has(s.accountId),
+      viewerIsMentioned: mentioned.has(s.id),
+      authorBlocksViewer: blockers.has(s.accountId),
+      loggedOutAccess: effectiveLoggedOutAccess(instanceAccess, author.privacy.loggedOutAccess),
+    });
+  }
+  return out;
+}
+
+/** Keeps the statuses the viewer may see, in their original order. */
+export async function filterVisibleStatuses<T extends GateStatus>(ctx: Ctx, viewer: Viewer, list: readonly T[]): Promise<T[]> {
+  const facts = await statusFacts(ctx, viewer, list);
+  return list.filter((s) => canViewStatus(viewer, facts.get(s.id)!));
+}
+
+export async function canViewStatusRow(ctx: Ctx, viewer: Viewer, s: GateStatus): Promise<boolean> {
+  return (await filterVisibleStatuses(ctx, viewer, [s])).length === 1;
+}
+
+export async function profileFacts(ctx: Ctx, viewer: Viewer, accountIds: readonly string[]): Promise<Map<string, ProfileFacts>> {
+  const out = new Map<string, ProfileFacts>();
+  if (accountIds.length === 0) return out;
+  const ids = [...new Set(accountIds)];
+  const viewerId = viewerAccountId(viewer);
+  const [authors, followed, blockers, instanceAccess] = await Promise.all([
+    loadAuthors(ctx, ids),
+    followedAmong(ctx, viewerId, ids),
+    blockersAmong(ctx, viewerId, ids),
+    getSetting(ctx, "loggedOutAccess"),
+  ]);
+  for (const id of ids) {
+    const a = authors.get(id) ?? { local: false, suspended: true, privacy: {} };
+    out.set(id, {
+      accountIsLocal: a.local,
+      audiences: profileAudiencesFrom(a.privacy),
+      viewerIsOwner: viewerId === id,
+      viewerFollows: followed.has(id),
+      blocksViewer: blockers.has(id),
+      suspended: a.suspended,
+      loggedOutAccess: effectiveLoggedOutAccess(instanceAccess, a.privacy.loggedOutAccess),
+    });
+  }
+  return out;
+}
+
+export type ProfileView = { visible: boolean; parts: Record<ProfilePart, boolean> };
+
+export function profileView(viewer: Viewer, f: ProfileFacts): ProfileView {
+  const visible = canViewProfile(viewer, f);
+  const parts = {} as Record<ProfilePart, boolean>;
+  for (const p of Object.keys(f.audiences) as ProfilePart[]) parts[p] = visible && canViewProfilePart(viewer, p, f);
+  return { visible, parts };
+}

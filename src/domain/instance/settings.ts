@@ -1,0 +1,40 @@
+// Instance settings that admins change at run time. Stored as JSON in instance_settings; each
+// has a zod schema and a protective default.
+import { z } from "zod";
+import { eq } from "drizzle-orm";
+import { instanceSettings } from "../../db/schema/index.ts";
+import type { Ctx } from "../context.ts";
+
+export const SETTINGS = {
+  /** what logged-out visitors may see: everything people made public, profiles only, or nothing */
+  loggedOutAccess: z.enum(["all", "profiles", "none"]).default("all"),
+  description: z.string().max(5000).default("A Caracol community."),
+  contactEmail: z.string().max(320).default(""),
+  rules: z.array(z.string().max(1000)).max(100).default([]),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
+
+const TTL_MS = 2000;
+
+export async function getSetting<K extends SettingKey>(ctx: Ctx, key: K): Promise<SettingValue<K>> {
+  const cacheKey = `setting:${key}`;
+  const hit = ctx.cache.get(cacheKey);
+  if (hit && hit.until > Date.now()) return hit.value as SettingValue<K>;
+  const [row] = await ctx.db.select().from(instanceSettings).where(eq(instanceSettings.key, key));
+  const parsed = SETTINGS[key].safeParse(row?.value);
+  const value = (parsed.success ? parsed.data : SETTINGS[key].parse(undefined)) as SettingValue<K>;
+  ctx.cache.set(cacheKey, { value, until: Date.now() + TTL_MS });
+  return value;
+}
+
+export async function setSetting<K extends SettingKey>(ctx: Ctx, key: K, value: unknown): Promise<SettingValue<K>> {
+  const parsed = SETTINGS[key].parse(value) as SettingValue<K>;
+  await ctx.db
+    .insert(instanceSettings)
+    .values({ key, value: parsed })
+    .onConflictDoUpdate({ target: instanceSettings.key, set: { value: parsed } });
+  ctx.cache.delete(`setting:${key}`);
+  return parsed;
+}

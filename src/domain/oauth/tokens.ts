@@ -1,0 +1,75 @@
+// Access tokens are stored as SHA-256 hashes: a database leak does not hand out sessions.
+import { and, eq, isNull } from "drizzle-orm";
+import { accessTokens, users } from "../../db/schema/index.ts";
+import type { Ctx } from "../context.ts";
+import { newId } from "../../lib/id.ts";
+import { randomToken, sha256Hex } from "../../lib/crypto.ts";
+import type { Scope } from "./scopes.ts";
+
+export type TokenInfo = {
+  tokenId: string;
+  appId: string | null;
+  /** null for client_credentials tokens */
+  accountId: string | null;
+  scopes: ReadonlySet<Scope>;
+  createdAt: Date;
+};
+
+export type IssuedToken = { id: string; accessToken: string; refreshToken: string | null; scopes: string; createdAt: Date; expiresAt: Date | null };
+
+export async function issueToken(
+  ctx: Ctx,
+  opts: { appId: string | null; accountId: string | null; scopes: readonly string[]; withRefresh?: boolean },
+): Promise<IssuedToken> {
+  const accessToken = randomToken(32);
+  const refreshToken = opts.withRefresh ? randomToken(32) : null;
+  const now = new Date();
+  const ttl = ctx.config.accessTokenTtlDays;
+  const expiresAt = ttl > 0 ? new Date(now.getTime() + ttl * 86400_000) : null;
+  const id = newId(now);
+  const scopes = opts.scopes.join(" ");
+  await ctx.db.insert(accessTokens).values({
+    id,
+    tokenHash: sha256Hex(accessToken),
+    refreshTokenHash: refreshToken ? sha256Hex(refreshToken) : null,
+    appId: opts.appId,
+    accountId: opts.accountId,
+    scopes,
+    createdAt: now,
+    expiresAt,
+  });
+  return { id, accessToken, refreshToken, scopes, createdAt: now, expiresAt };
+}
+
+/** Resolves a bearer token to what it may do; null if unknown, revoked, expired, or its user may not sign in. */
+export async function resolveToken(ctx: Ctx, token: string): Promise<TokenInfo | null> {
+  if (!token || token.length > 200) return null;
+  const [row] = await ctx.db
+    .select({
+      id: accessTokens.id,
+      appId: accessTokens.appId,
+      accountId: accessTokens.accountId,
+      scopes: accessTokens.scopes,
+      createdAt: accessTokens.createdAt,
+      expiresAt: accessTokens.expiresAt,
+      approved: users.approved,
+      disabled: users.disabled,
+    })
+    .from(accessTokens)
+    .leftJoin(users, eq(users.accountId, accessTokens.accountId))
+    .where(and(eq(accessTokens.tokenHash, sha256Hex(token)), isNull(accessTokens.revokedAt)));
+  if (!row) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
+  if (row.accountId && (!row.approved || row.disabled)) return null;
+  return {
+    tokenId: row.id,
+    appId: row.appId,
+    accountId: row.accountId,
+    scopes: new Set(row.scopes.split(" ").filter(Boolean) as Scope[]),
+    createdAt: row.createdAt,
+  };
+}
+
+export async function revokeToken(ctx: Ctx, tokenId: string): Promise<void> {
+  await ctx.db.update(accessTokens).set({ revokedAt: new Date() }).where(and(eq(accessTokens.id, tokenId), isNull(accessTokens.revokedAt)));
+}

@@ -1,0 +1,13 @@
+import type { Ctx } from "../domain/context.ts";
+import type { Viewer } from "../domain/audience/viewer.ts";
+import type { TokenInfo } from "../domain/oauth/tokens.ts";
+
+/** Hono environment shared by every API and web route. */
+export type AppEnv = {
+  Variables: {
+    ctx: Ctx;
+    /** the bearer token, if one was presented and is valid */
+    token: TokenInfo | null;
+    viewer: Viewer;
+  };
+};
