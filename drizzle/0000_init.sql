@@ -164,6 +164,7 @@ CREATE TABLE "statuses" (
 	"language" text,
 	"audience" text NOT NULL,
 	"local_only" boolean DEFAULT false NOT NULL,
+	"application_id" bigint,
 	"circle_id" bigint,
 	"replies_count" integer DEFAULT 0 NOT NULL,
 	"reblogs_count" integer DEFAULT 0 NOT NULL,

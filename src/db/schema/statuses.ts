@@ -31,6 +31,8 @@ export const statuses = pgTable(
     audience: text("audience", { enum: AUDIENCES }).notNull(),
     /** never federated (glitch-soc's local_only); implied by the `local` audience */
     localOnly: boolean("local_only").notNull().default(false),
+    /** the app it was posted from; shown to the author only */
+    applicationId: snowflake("application_id"),
     circleId: snowflake("circle_id").references(() => circles.id, { onDelete: "restrict" }),
     repliesCount: integer("replies_count").notNull().default(0),
     reblogsCount: integer("reblogs_count").notNull().default(0),
