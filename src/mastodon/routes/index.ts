@@ -14,6 +14,8 @@ import { listsRoutes } from "./lists.ts";
 import { filtersRoutes } from "./filters.ts";
 import { searchRoutes } from "./search.ts";
 import { miscRoutes } from "./misc.ts";
+import { registrationsRoutes } from "./registrations.ts";
+import { adminRoutes } from "./admin.ts";
 import { oauthRoutes } from "../oauth/routes.ts";
 
 export function mastodonApi() {
@@ -33,6 +35,8 @@ export function mastodonApi() {
     filtersRoutes,
     searchRoutes,
     miscRoutes,
+    registrationsRoutes,
+    adminRoutes,
   ]) {
     app.route("/api", sub());
   }
