@@ -49,7 +49,8 @@ export function decideStatus(viewer: Viewer, f: StatusFacts): Decision {
     case "circle":
       if (viewer.kind === "anonymous") return deny("login required");
       if (viewer.kind === "local") return allow;
-      return f.circleDomains.includes(viewer.domain) ? allow : deny("not in circle");
+      if (!f.circleDomains.includes(viewer.domain)) return deny("not in circle");
+      return remoteRestricted(viewer) ?? allow;
     case "local":
       return viewer.kind === "local" ? allow : deny("local only");
     case "followers":
