@@ -316,6 +316,26 @@ CREATE TABLE "instance_settings" (
 	"value" jsonb NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "fedify_kv" (
+	"key" text COLLATE "C" PRIMARY KEY NOT NULL,
+	"value" json NOT NULL,
+	"expires_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "fedify_queue" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "fedify_queue_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"queue" text DEFAULT 'default' NOT NULL,
+	"message" json NOT NULL,
+	"ordering_key" text,
+	"deliver_after" timestamp with time zone DEFAULT now() NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"locked_until" timestamp with time zone,
+	"locked_by" text,
+	"last_error" text,
+	"failed_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "account_keys" ADD CONSTRAINT "account_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -404,4 +424,7 @@ CREATE INDEX "filter_keywords_filter_idx" ON "filter_keywords" USING btree ("fil
 CREATE INDEX "filter_statuses_filter_idx" ON "filter_statuses" USING btree ("filter_id");--> statement-breakpoint
 CREATE INDEX "filters_account_idx" ON "filters" USING btree ("account_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "circles_name_idx" ON "circles" USING btree ("name");--> statement-breakpoint
-CREATE UNIQUE INDEX "custom_emojis_shortcode_domain_idx" ON "custom_emojis" USING btree ("shortcode","domain");
+CREATE UNIQUE INDEX "custom_emojis_shortcode_domain_idx" ON "custom_emojis" USING btree ("shortcode","domain");--> statement-breakpoint
+CREATE INDEX "fedify_kv_expires_idx" ON "fedify_kv" USING btree ("expires_at") WHERE "fedify_kv"."expires_at" is not null;--> statement-breakpoint
+CREATE INDEX "fedify_queue_ready_idx" ON "fedify_queue" USING btree ("queue","deliver_after","id") WHERE "fedify_queue"."failed_at" is null;--> statement-breakpoint
+CREATE INDEX "fedify_queue_ordering_idx" ON "fedify_queue" USING btree ("queue","ordering_key","id") WHERE "fedify_queue"."ordering_key" is not null;

@@ -34,8 +34,10 @@ export async function createApp(config: Config, opts: { database?: Database } = 
 
   hono.onError((err, c) => {
     if (err instanceof ApiError) {
-      const body: Record<string, string> = { error: err.message };
+      const body: Record<string, unknown> = { error: err.message };
       if (err.description) body.error_description = err.description;
+      // Mastodon's ValidationError always carries `details` (clients and the spec expect it).
+      if (err.status === 422) body.details = err.details ?? {};
       return c.json(body, err.status as 400);
     }
     if (err && typeof err === "object" && "getResponse" in err && typeof (err as { getResponse: unknown }).getResponse === "function") {

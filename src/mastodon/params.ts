@@ -90,7 +90,7 @@ export function validate<S extends z.ZodType>(schema: S, params: unknown): z.out
   if (r.success) return r.data;
   const first = r.error.issues[0];
   const field = first.path.join(".") || "params";
-  throw unprocessable(`${field} ${first.message}`);
+  throw unprocessable(`${field} ${first.message}`, { [field]: [{ error: "ERR_INVALID", description: first.message }] });
 }
 
 /** Form and query values arrive as strings; these accept both the string and the JSON form. */

@@ -16,6 +16,8 @@ export async function visibleStatusPage<R extends { status: StatusRow; cursor: s
   viewer: Viewer,
   page: PageParams,
   fetchRows: (p: PageParams) => Promise<R[]>,
+  /** optional last step per batch, e.g. the viewer's content filters, which may drop statuses */
+  refine?: (list: MastodonStatus[]) => Promise<MastodonStatus[]>,
 ): Promise<{ statuses: MastodonStatus[]; newest?: string; oldest?: string }> {
   const ascending = !!page.minId;
   const out: { s: MastodonStatus; cursor: string }[] = [];
@@ -23,7 +25,8 @@ export async function visibleStatusPage<R extends { status: StatusRow; cursor: s
   for (let round = 0; round < MAX_ROUNDS && out.length < page.limit; round++) {
     const rows = await fetchRows(cursorPage);
     if (rows.length === 0) break;
-    const serialized = await serializeStatuses(ctx, viewer, rows.map((r) => r.status));
+    let serialized = await serializeStatuses(ctx, viewer, rows.map((r) => r.status));
+    if (refine) serialized = await refine(serialized);
     const byId = new Map(serialized.map((s) => [s.id, s]));
     for (const r of rows) {
       const s = byId.get(r.status.id);

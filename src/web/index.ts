@@ -1,8 +1,14 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../mastodon/env.ts";
+import { pageRoutes } from "./pages.ts";
+import { signInRoutes } from "./sign-in.ts";
+import { signUpRoutes } from "./sign-up.ts";
 
 /** Server-rendered pages: sign-in, sign-up, sign-out, about, terms, privacy, profiles. */
 export function webRoutes() {
   const app = new Hono<AppEnv>();
+  app.route("/", pageRoutes());
+  app.route("/", signInRoutes());
+  app.route("/", signUpRoutes());
   return app;
 }

@@ -2,7 +2,8 @@ import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "driz
 import { sql } from "drizzle-orm";
 import { createdAt, snowflake, ts } from "../columns.ts";
 
-export type ProfileField = { name: string; value: string; verifiedAt?: string | null };
+/** `value` is HTML; `valueSource` is what a local person typed (for editing). */
+export type ProfileField = { name: string; value: string; valueSource?: string; verifiedAt?: string | null };
 
 /** Every actor we know, local (domain null) or remote. */
 export const accounts = pgTable(

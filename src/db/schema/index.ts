@@ -5,3 +5,4 @@ export * from "./social.ts";
 export * from "./timelines.ts";
 export * from "./filters.ts";
 export * from "./instance.ts";
+export * from "./federation.ts";

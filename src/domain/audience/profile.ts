@@ -37,6 +37,8 @@ export const DEFAULT_PROFILE_AUDIENCES: Readonly<Record<ProfilePart, ProfileAudi
   posts: "public",
 });
 
+const BASIC_PARTS = new Set<ProfilePart>(["displayName", "avatar", "header", "bio"]);
+
 export type ProfileFacts = {
   accountIsLocal: boolean;
   audiences: Readonly<Record<ProfilePart, ProfileAudience>>;
@@ -60,6 +62,8 @@ export function canViewProfile(viewer: Viewer, f: ProfileFacts): boolean {
 export function canViewProfilePart(viewer: Viewer, part: ProfilePart, f: ProfileFacts): boolean {
   if (!canViewProfile(viewer, f)) return false;
   if (f.viewerIsOwner && viewer.kind !== "anonymous") return true;
+  // Someone blocked sees no more than the public face: name, pictures and bio.
+  if (f.blocksViewer && !BASIC_PARTS.has(part)) return false;
   // A remote account's parts are what its own server chose to publish to us.
   if (!f.accountIsLocal) return true;
   const audience = f.audiences[part];

@@ -1,10 +1,10 @@
 // Access tokens are stored as SHA-256 hashes: a database leak does not hand out sessions.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import { accessTokens, users } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { newId } from "../../lib/id.ts";
 import { randomToken, sha256Hex } from "../../lib/crypto.ts";
-import type { Scope } from "./scopes.ts";
+import { scopesWithin, type Scope } from "./scopes.ts";
 
 export type TokenInfo = {
   tokenId: string;
@@ -72,4 +72,47 @@ export async function resolveToken(ctx: Ctx, token: string): Promise<TokenInfo |
 
 export async function revokeToken(ctx: Ctx, tokenId: string): Promise<void> {
   await ctx.db.update(accessTokens).set({ revokedAt: new Date() }).where(and(eq(accessTokens.id, tokenId), isNull(accessTokens.revokedAt)));
+}
+
+/**
+ * Trades a refresh token for a new token pair. The old access and refresh tokens stop working
+ * in the same statement that finds them, so a refresh token can be used once.
+ */
+export async function rotateRefreshToken(
+  ctx: Ctx,
+  appId: string,
+  refreshToken: string,
+  narrowTo?: readonly string[],
+): Promise<IssuedToken | "invalid" | "invalid_scope"> {
+  if (!refreshToken || refreshToken.length > 200) return "invalid";
+  const hash = sha256Hex(refreshToken);
+  const [current] = await ctx.db
+    .select({ scopes: accessTokens.scopes })
+    .from(accessTokens)
+    .where(and(eq(accessTokens.refreshTokenHash, hash), eq(accessTokens.appId, appId), isNull(accessTokens.revokedAt)));
+  if (!current) return "invalid";
+  const granted = current.scopes.split(" ").filter(Boolean);
+  if (narrowTo?.length && !scopesWithin(narrowTo, granted)) return "invalid_scope";
+  const [old] = await ctx.db
+    .update(accessTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(accessTokens.refreshTokenHash, hash), eq(accessTokens.appId, appId), isNull(accessTokens.revokedAt)))
+    .returning({ accountId: accessTokens.accountId });
+  if (!old) return "invalid";
+  return issueToken(ctx, { appId, accountId: old.accountId, scopes: narrowTo?.length ? narrowTo : granted, withRefresh: true });
+}
+
+/**
+ * Revokes an access or refresh token if it was issued to this app (RFC 7009). A token of
+ * another app, or an unknown one, is left alone without saying so.
+ */
+export async function revokeTokenOfApp(ctx: Ctx, appId: string, token: string): Promise<boolean> {
+  if (!token || token.length > 200) return false;
+  const hash = sha256Hex(token);
+  const r = await ctx.db
+    .update(accessTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(or(eq(accessTokens.tokenHash, hash), eq(accessTokens.refreshTokenHash, hash)), eq(accessTokens.appId, appId), isNull(accessTokens.revokedAt)))
+    .returning({ id: accessTokens.id });
+  return r.length > 0;
 }

@@ -1,7 +1,7 @@
 // The one converter from account rows to Mastodon's Account entity. What each viewer sees of a
 // profile is decided by the audience gate (profileView); hidden parts are blanked here.
-import { eq, inArray } from "drizzle-orm";
-import { accounts, users } from "../../db/schema/index.ts";
+import { count, eq, inArray } from "drizzle-orm";
+import { accounts, followRequests, users } from "../../db/schema/index.ts";
 import type { Ctx } from "../../domain/context.ts";
 import type { Viewer } from "../../domain/audience/viewer.ts";
 import { profileFacts, profileView, type ProfileView } from "../../domain/audience/facts.ts";
@@ -110,20 +110,27 @@ export async function serializeCredentialAccount(ctx: Ctx, accountId: string): P
   const acc = (await serializeAccounts(ctx, viewer, [row.accounts])).get(accountId)!;
   const u = row.users;
   const sourceVisibility = u.defaultVisibility;
+  const [requests] = await ctx.db.select({ n: count() }).from(followRequests).where(eq(followRequests.targetAccountId, accountId));
+  const audiences = profileAudiencesFrom(u.privacy);
+  // The owner sees everything, so "hidden" here means hidden from the open web, as the
+  // "hide your network" switch of Mastodon apps expects.
+  const hideCollections = audiences.followers !== "public" || audiences.following !== "public";
   return {
     ...acc,
+    hide_collections: hideCollections,
     source: {
       note: row.accounts.noteSource,
-      fields: row.accounts.fields.map((f) => ({ name: f.name, value: f.value, verified_at: f.verifiedAt ?? null })),
+      fields: row.accounts.fields.map((f) => ({ name: f.name, value: f.valueSource ?? f.value, verified_at: f.verifiedAt ?? null })),
       privacy: sourceVisibility,
       sensitive: u.defaultSensitive,
-      language: u.defaultLanguage ?? "",
-      follow_requests_count: 0,
-      hide_collections: true,
+      language: u.defaultLanguage,
+      follow_requests_count: requests?.n ?? 0,
+      hide_collections: hideCollections,
       discoverable: row.accounts.discoverable,
       indexable: row.accounts.indexable,
       attribution_domains: [],
-      caracol_profile_audiences: profileAudiencesFrom(u.privacy),
+      caracol_profile_audiences: audiences,
+      caracol_logged_out_access: u.privacy.loggedOutAccess ?? "all",
     },
     role: { id: u.role === "admin" ? "3" : u.role === "moderator" ? "2" : "-99", name: u.role === "user" ? "" : u.role, color: "", permissions: u.role === "admin" ? "1" : "0", highlighted: u.role !== "user" },
   };

@@ -1,0 +1,76 @@
+// Reading and clearing one's own notifications. Whether the account and status behind each one
+// may still be shown is decided by the audience gate when they are serialised.
+import { and, eq, gt, inArray, isNull, notInArray, or, type SQL } from "drizzle-orm";
+import { blocks, markers, mutes, notifications, type NotificationType } from "../../db/schema/index.ts";
+import { pageBy, type PageParams } from "../../db/paginate.ts";
+import type { Ctx } from "../context.ts";
+
+export type NotificationRow = typeof notifications.$inferSelect;
+
+export type NotificationQuery = {
+  types?: readonly NotificationType[];
+  excludeTypes?: readonly NotificationType[];
+  fromAccountId?: string;
+};
+
+function conditions(ctx: Ctx, me: string, q: NotificationQuery): (SQL | undefined)[] {
+  // Notifications from accounts blocked, or muted with notifications, after the fact stay hidden.
+  const silenced = ctx.db
+    .select({ id: blocks.targetAccountId })
+    .from(blocks)
+    .where(eq(blocks.accountId, me))
+    .union(
+      ctx.db
+        .select({ id: mutes.targetAccountId })
+        .from(mutes)
+        .where(and(eq(mutes.accountId, me), eq(mutes.hideNotifications, true), or(isNull(mutes.expiresAt), gt(mutes.expiresAt, new Date())))),
+    );
+  return [
+    eq(notifications.accountId, me),
+    notInArray(notifications.fromAccountId, silenced),
+    q.types?.length ? inArray(notifications.type, [...q.types]) : undefined,
+    q.excludeTypes?.length ? notInArray(notifications.type, [...q.excludeTypes]) : undefined,
+    q.fromAccountId ? eq(notifications.fromAccountId, q.fromAccountId) : undefined,
+  ];
+}
+
+/** One page of rows in page order (oldest first when paging with min_id). */
+export async function notificationRows(ctx: Ctx, me: string, q: NotificationQuery, page: PageParams): Promise<NotificationRow[]> {
+  const pg = pageBy(notifications.id, page);
+  return ctx.db
+    .select()
+    .from(notifications)
+    .where(and(pg.where, ...conditions(ctx, me, q)))
+    .orderBy(pg.orderBy)
+    .limit(page.limit);
+}
+
+export async function findNotification(ctx: Ctx, me: string, id: string): Promise<NotificationRow | null> {
+  const [row] = await ctx.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.id, id), ...conditions(ctx, me, {})));
+  return row ?? null;
+}
+
+/** Deletes one of the account's notifications; false when there is none with that id. */
+export async function dismissNotification(ctx: Ctx, me: string, id: string): Promise<boolean> {
+  const rows = await ctx.db
+    .delete(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.accountId, me)))
+    .returning({ id: notifications.id });
+  return rows.length > 0;
+}
+
+export async function clearNotifications(ctx: Ctx, me: string): Promise<void> {
+  await ctx.db.delete(notifications).where(eq(notifications.accountId, me));
+}
+
+/** The id after which notifications count as unread (the notifications marker), if any. */
+export async function readMarker(ctx: Ctx, me: string): Promise<string | undefined> {
+  const [row] = await ctx.db
+    .select({ id: markers.lastReadId })
+    .from(markers)
+    .where(and(eq(markers.accountId, me), eq(markers.timeline, "notifications")));
+  return row && /^\d{1,19}$/.test(row.id) ? row.id : undefined;
+}

@@ -1,0 +1,34 @@
+// Deleting one's own post (or boost). Boosts of it go with it; replies stay, pointing at a post
+// that is gone, as in Mastodon. Rows that hang off the status (mentions, tags, favourites,
+// bookmarks, pins, feed entries, notifications, edits) are removed by the foreign keys.
+import { eq, inArray, sql } from "drizzle-orm";
+import { accounts, statuses } from "../../db/schema/index.ts";
+import type { Db } from "../../db/client.ts";
+import type { Ctx } from "../context.ts";
+import { COUNTED_REPLY_AUDIENCES, type StatusRow } from "./create.ts";
+
+const minusOne = (col: typeof accounts.statusesCount | typeof statuses.repliesCount | typeof statuses.reblogsCount) => sql`greatest(${col} - 1, 0)`;
+
+export async function deleteStatus(ctx: Ctx, row: StatusRow): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const boosts = await db.select({ id: statuses.id, accountId: statuses.accountId }).from(statuses).where(eq(statuses.reblogOfId, row.id));
+    if (boosts.length) {
+      await db.delete(statuses).where(inArray(statuses.id, boosts.map((b) => b.id)));
+      await db
+        .update(accounts)
+        .set({ statusesCount: minusOne(accounts.statusesCount) })
+        .where(inArray(accounts.id, boosts.map((b) => b.accountId)));
+    }
+    await db.delete(statuses).where(eq(statuses.id, row.id));
+    if (row.audience !== "direct") {
+      await db.update(accounts).set({ statusesCount: minusOne(accounts.statusesCount) }).where(eq(accounts.id, row.accountId));
+    }
+    if (row.inReplyToId && COUNTED_REPLY_AUDIENCES.has(row.audience)) {
+      await db.update(statuses).set({ repliesCount: minusOne(statuses.repliesCount) }).where(eq(statuses.id, row.inReplyToId));
+    }
+    if (row.reblogOfId) {
+      await db.update(statuses).set({ reblogsCount: minusOne(statuses.reblogsCount) }).where(eq(statuses.id, row.reblogOfId));
+    }
+  });
+}
