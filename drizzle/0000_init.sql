@@ -336,6 +336,18 @@ CREATE TABLE "fedify_queue" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "domain_blocks" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"domain" text NOT NULL,
+	"severity" text NOT NULL,
+	"reject_media" boolean DEFAULT false NOT NULL,
+	"reject_reports" boolean DEFAULT false NOT NULL,
+	"private_comment" text,
+	"public_comment" text,
+	"obfuscate" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "account_keys" ADD CONSTRAINT "account_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -427,4 +439,5 @@ CREATE UNIQUE INDEX "circles_name_idx" ON "circles" USING btree ("name");--> sta
 CREATE UNIQUE INDEX "custom_emojis_shortcode_domain_idx" ON "custom_emojis" USING btree ("shortcode","domain");--> statement-breakpoint
 CREATE INDEX "fedify_kv_expires_idx" ON "fedify_kv" USING btree ("expires_at") WHERE "fedify_kv"."expires_at" is not null;--> statement-breakpoint
 CREATE INDEX "fedify_queue_ready_idx" ON "fedify_queue" USING btree ("queue","deliver_after","id") WHERE "fedify_queue"."failed_at" is null;--> statement-breakpoint
-CREATE INDEX "fedify_queue_ordering_idx" ON "fedify_queue" USING btree ("queue","ordering_key","id") WHERE "fedify_queue"."ordering_key" is not null;
+CREATE INDEX "fedify_queue_ordering_idx" ON "fedify_queue" USING btree ("queue","ordering_key","id") WHERE "fedify_queue"."ordering_key" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "domain_blocks_domain_idx" ON "domain_blocks" USING btree ("domain");

@@ -9,11 +9,18 @@ import { ApiError } from "./mastodon/errors.ts";
 import { mastodonApi } from "./mastodon/routes/index.ts";
 import { webRoutes } from "./web/index.ts";
 import { staticRoutes } from "./web/static.ts";
+import { ensureDefaults } from "./domain/instance/defaults.ts";
+import { createCaracolFederation, type CaracolFederation } from "./federation/federation.ts";
+import { federationMiddleware } from "./federation/middleware.ts";
+import { nodeInfoRoutes } from "./federation/nodeinfo.ts";
 
 export type App = {
   hono: Hono<AppEnv>;
   ctx: Ctx;
   database: Database;
+  federation: CaracolFederation;
+  /** starts the delivery and inbox workers; they stop when the signal aborts */
+  startWorkers(signal: AbortSignal): Promise<void>;
   fetch: (req: Request) => Promise<Response>;
   close(): Promise<void>;
 };
@@ -22,6 +29,8 @@ export async function createApp(config: Config, opts: { database?: Database } = 
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/db` }));
   const ctx = createCtx(database.db, config);
+  await ensureDefaults(ctx);
+  const federation = createCaracolFederation(ctx);
   const hono = new Hono<AppEnv>();
 
   hono.use(async (c, next) => {
@@ -53,6 +62,8 @@ export async function createApp(config: Config, opts: { database?: Database } = 
     return c.html("<!doctype html><title>Not found</title><h1>Not found</h1><p>There is nothing here.</p>", 404);
   });
 
+  hono.use(federationMiddleware(federation));
+  hono.route("/", nodeInfoRoutes());
   hono.route("/", staticRoutes());
   hono.route("/", mastodonApi());
   hono.route("/", webRoutes());
@@ -61,6 +72,8 @@ export async function createApp(config: Config, opts: { database?: Database } = 
     hono,
     ctx,
     database,
+    federation,
+    startWorkers: (signal) => federation.startQueue(ctx, { signal }),
     fetch: async (req) => hono.fetch(req),
     close: () => database.close(),
   };

@@ -26,6 +26,7 @@ const schema = z.object({
   CARACOL_SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   CARACOL_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
   CARACOL_ADMIN_SOCKET: bool.default(true),
+  CARACOL_REQUIRE_SIGNED_FETCH: bool.default(true),
 });
 
 export type Config = Readonly<{
@@ -45,6 +46,8 @@ export type Config = Readonly<{
   sessionTtlDays: number;
   logLevel: "debug" | "info" | "warning" | "error";
   adminSocket: boolean;
+  /** ActivityPub GETs need an HTTP signature (authorized fetch) */
+  requireSignedFetch: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -77,5 +80,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlDays: e.CARACOL_SESSION_TTL_DAYS,
     logLevel: e.CARACOL_LOG_LEVEL,
     adminSocket: e.CARACOL_ADMIN_SOCKET,
+    requireSignedFetch: e.CARACOL_REQUIRE_SIGNED_FETCH,
   });
 }

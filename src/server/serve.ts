@@ -17,6 +17,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     release();
     throw e;
   }
+  const workers = new AbortController();
+  const working = app.startWorkers(workers.signal);
   const admin = !config.databaseUrl && config.adminSocket ? listenAdminSocket(app.ctx, config.dataDir) : null;
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -32,6 +34,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       if (stopped) return;
       stopped = true;
       admin?.close();
+      workers.abort();
+      await working.catch(() => {});
       await new Promise<void>((r) => server.close(() => r()));
       await app.close();
       release();

@@ -6,3 +6,4 @@ export * from "./timelines.ts";
 export * from "./filters.ts";
 export * from "./instance.ts";
 export * from "./federation.ts";
+export * from "./federation-policy.ts";
