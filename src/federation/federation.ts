@@ -16,6 +16,7 @@ import { fetchViewer, remoteViewer } from "./remote-viewer.ts";
 import { INSTANCE_ACTOR, instanceActor, localActor } from "./actor.ts";
 import { statusToNote } from "./note.ts";
 import { registerCollections } from "./collections.ts";
+import { createLoaderFactories, userAgentFor } from "./fetch/index.ts";
 
 export type CaracolFederation = Federation<Ctx>;
 
@@ -28,8 +29,9 @@ export async function authorizeFetch(fctx: RequestContext<Ctx>): Promise<boolean
 
 export function createCaracolFederation(ctx: Ctx): CaracolFederation {
   const { db, config } = ctx;
+  const kv = new DrizzleKvStore(db);
   const federation = createFederation<Ctx>({
-    kv: new DrizzleKvStore(db),
+    kv,
     queue: {
       inbox: new DrizzleMessageQueue(db, { name: "inbox" }),
       outbox: new DrizzleMessageQueue(db, { name: "outbox" }),
@@ -37,7 +39,9 @@ export function createCaracolFederation(ctx: Ctx): CaracolFederation {
     },
     manuallyStartQueue: true,
     origin: config.origin,
-    allowPrivateAddress: config.allowPrivateAddress,
+    // Every fetch Fedify makes goes through our loaders: address checks at connect time,
+    // size and time limits (src/federation/fetch). They apply allowPrivateAddress themselves.
+    ...createLoaderFactories({ kv, allowPrivateAddress: config.allowPrivateAddress, userAgent: userAgentFor(config.origin) }),
     // Retries for about a day (1 min doubling to 6 h), then a recorded give-up.
     outboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { minutes: 1 }, maxDelay: { hours: 6 }, maxAttempts: 10 }),
   });

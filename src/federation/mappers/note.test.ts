@@ -207,6 +207,10 @@ test("a document served from another URL than its id is sent back to its origin"
   assert.ok(!isMapError(await map(note({}), { fetchedFrom: "https://remote.example/users/alice/statuses/1" })));
 });
 
+test("an 'original page' url on another host is dropped", async () => {
+  assert.equal((await mapOk(note({ url: "https://phish.example/@alice/1" }))).url, null);
+});
+
 test("non-post objects are refused, not thrown on", async () => {
   const error = await mapErr({ "@context": "https://www.w3.org/ns/activitystreams", id: "https://remote.example/t/1", type: "Tombstone" });
   assert.equal(error.code, "unsupported_type");
