@@ -75,6 +75,7 @@ export function canViewProfilePart(viewer: Viewer, part: ProfilePart, f: Profile
     case "local":
       return viewer.kind === "local";
     case "followers":
+      if (viewer.kind === "remote" && viewer.standing === "restricted") return false;
       return viewer.kind !== "anonymous" && f.viewerFollows && !f.blocksViewer;
     case "self":
       return false;
