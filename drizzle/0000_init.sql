@@ -348,6 +348,37 @@ CREATE TABLE "domain_blocks" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "delivery_failures" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "delivery_failures_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"activity_id" text,
+	"activity_type" text NOT NULL,
+	"inbox" text NOT NULL,
+	"actor_ids" text[] DEFAULT '{}'::text[] NOT NULL,
+	"reason" text NOT NULL,
+	"status_code" integer,
+	"error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "account_moves" (
+	"account_id" bigint PRIMARY KEY NOT NULL,
+	"moved_to_uri" text NOT NULL,
+	"moved_to_account_id" bigint,
+	"uri" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reports" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"uri" text,
+	"account_id" bigint NOT NULL,
+	"target_account_id" bigint NOT NULL,
+	"status_ids" text[] DEFAULT '{}' NOT NULL,
+	"comment" text DEFAULT '' NOT NULL,
+	"action_taken_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "account_keys" ADD CONSTRAINT "account_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -395,6 +426,10 @@ ALTER TABLE "filter_statuses" ADD CONSTRAINT "filter_statuses_filter_id_filters_
 ALTER TABLE "filter_statuses" ADD CONSTRAINT "filter_statuses_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "filters" ADD CONSTRAINT "filters_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "circle_members" ADD CONSTRAINT "circle_members_circle_id_circles_id_fk" FOREIGN KEY ("circle_id") REFERENCES "public"."circles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_moved_to_account_id_accounts_id_fk" FOREIGN KEY ("moved_to_account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reports" ADD CONSTRAINT "reports_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reports" ADD CONSTRAINT "reports_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "account_keys_account_type_idx" ON "account_keys" USING btree ("account_id","type");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_uri_idx" ON "accounts" USING btree ("uri");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_username_domain_idx" ON "accounts" USING btree (lower("username"),coalesce(lower("domain"), ''));--> statement-breakpoint
@@ -440,4 +475,8 @@ CREATE UNIQUE INDEX "custom_emojis_shortcode_domain_idx" ON "custom_emojis" USIN
 CREATE INDEX "fedify_kv_expires_idx" ON "fedify_kv" USING btree ("expires_at") WHERE "fedify_kv"."expires_at" is not null;--> statement-breakpoint
 CREATE INDEX "fedify_queue_ready_idx" ON "fedify_queue" USING btree ("queue","deliver_after","id") WHERE "fedify_queue"."failed_at" is null;--> statement-breakpoint
 CREATE INDEX "fedify_queue_ordering_idx" ON "fedify_queue" USING btree ("queue","ordering_key","id") WHERE "fedify_queue"."ordering_key" is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "domain_blocks_domain_idx" ON "domain_blocks" USING btree ("domain");
+CREATE UNIQUE INDEX "domain_blocks_domain_idx" ON "domain_blocks" USING btree ("domain");--> statement-breakpoint
+CREATE INDEX "delivery_failures_created_idx" ON "delivery_failures" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "delivery_failures_inbox_idx" ON "delivery_failures" USING btree ("inbox");--> statement-breakpoint
+CREATE UNIQUE INDEX "reports_uri_idx" ON "reports" USING btree ("uri");--> statement-breakpoint
+CREATE INDEX "reports_target_idx" ON "reports" USING btree ("target_account_id","id");

@@ -13,6 +13,7 @@ import { ensureDefaults } from "./domain/instance/defaults.ts";
 import { createCaracolFederation, type CaracolFederation } from "./federation/federation.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { nodeInfoRoutes } from "./federation/nodeinfo.ts";
+import { createOutbox } from "./federation/outbox/index.ts";
 
 export type App = {
   hono: Hono<AppEnv>;
@@ -31,6 +32,8 @@ export async function createApp(config: Config, opts: { database?: Database } = 
   const ctx = createCtx(database.db, config);
   await ensureDefaults(ctx);
   const federation = createCaracolFederation(ctx);
+  const outbox = createOutbox(ctx, federation);
+  ctx.events = outbox.sink;
   const hono = new Hono<AppEnv>();
 
   hono.use(async (c, next) => {
@@ -73,7 +76,9 @@ export async function createApp(config: Config, opts: { database?: Database } = 
     ctx,
     database,
     federation,
-    startWorkers: (signal) => federation.startQueue(ctx, { signal }),
+    startWorkers: async (signal) => {
+      await Promise.all([federation.startQueue(ctx, { signal }), outbox.work(signal)]);
+    },
     fetch: async (req) => hono.fetch(req),
     close: () => database.close(),
   };

@@ -1,20 +1,28 @@
 // What the domain tells the rest of the system after a change is committed. The federation
 // outbox turns these into activities; the domain itself knows nothing of ActivityPub.
+// Events that follow a deletion carry what delivery needs, because the rows are gone by the
+// time the event is handled (the outbox handles events later, from a durable queue).
+import type { Audience } from "../db/schema/statuses.ts";
+
 export type DomainEvent =
   | { type: "status.created"; statusId: string }
   | { type: "status.updated"; statusId: string }
-  /** the row is gone by the time this is handled, so the event carries what delivery needs */
-  | { type: "status.deleted"; statusId: string; uri: string; accountId: string; audience: string; localOnly: boolean; recipientAccountIds: string[] }
+  /** recipientAccountIds: the accounts the post mentioned (a mention is what let them see it) */
+  | { type: "status.deleted"; statusId: string; uri: string; accountId: string; audience: Audience; localOnly: boolean; recipientAccountIds: string[] }
   | { type: "reblog.created"; statusId: string }
-  | { type: "reblog.deleted"; statusId: string; uri: string; accountId: string; reblogOfId: string }
-  | { type: "favourite.created"; accountId: string; statusId: string }
-  | { type: "favourite.deleted"; accountId: string; statusId: string }
+  | { type: "reblog.deleted"; statusId: string; uri: string; accountId: string; reblogOfId: string; audience: Audience; localOnly: boolean }
+  | { type: "favourite.created"; favouriteId: string; accountId: string; statusId: string }
+  | { type: "favourite.deleted"; favouriteId: string; accountId: string; statusId: string }
+  /** only for remote targets: the follow_requests row keeps `uri`, the id of our Follow */
   | { type: "follow.requested"; accountId: string; targetAccountId: string; uri: string }
+  /** accountId stopped following (or withdrew the request to) targetAccountId */
   | { type: "follow.undone"; accountId: string; targetAccountId: string; uri: string | null }
+  /** targetAccountId (local) accepted accountId's request */
   | { type: "follow.accepted"; accountId: string; targetAccountId: string; uri: string | null }
+  /** targetAccountId (local) refused accountId's request or removed them from its followers */
   | { type: "follow.rejected"; accountId: string; targetAccountId: string; uri: string | null }
-  | { type: "block.created"; accountId: string; targetAccountId: string; uri: string }
-  | { type: "block.deleted"; accountId: string; targetAccountId: string; uri: string | null }
+  | { type: "block.created"; blockId: string; accountId: string; targetAccountId: string; uri: string | null }
+  | { type: "block.deleted"; blockId: string; accountId: string; targetAccountId: string; uri: string | null }
   | { type: "account.updated"; accountId: string };
 
 export type EventSink = { emit(event: DomainEvent): Promise<void> };

@@ -16,6 +16,7 @@ import { fetchViewer, remoteViewer } from "./remote-viewer.ts";
 import { INSTANCE_ACTOR, instanceActor, localActor } from "./actor.ts";
 import { statusToNote } from "./note.ts";
 import { registerCollections } from "./collections.ts";
+import { registerInbox } from "./inbox/index.ts";
 import { createLoaderFactories, userAgentFor } from "./fetch/index.ts";
 
 export type CaracolFederation = Federation<Ctx>;
@@ -109,6 +110,6 @@ export function createCaracolFederation(ctx: Ctx): CaracolFederation {
     .authorize(authorizeFetch);
 
   registerCollections(federation);
-  federation.setInboxListeners("/users/{identifier}/inbox", "/inbox");
+  registerInbox(federation.setInboxListeners("/users/{identifier}/inbox", "/inbox"), federation, ctx);
   return federation;
 }

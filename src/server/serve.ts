@@ -4,6 +4,7 @@ import type { Config } from "../config/index.ts";
 import { createApp, type App } from "../app.ts";
 import { acquireLock } from "../cli/lock.ts";
 import { listenAdminSocket } from "../cli/admin-socket.ts";
+import { releaseStaleLeases } from "../federation/outbox/index.ts";
 
 export type RunningServer = { app: App; url: string; port: number; stop(): Promise<void> };
 
@@ -17,6 +18,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     release();
     throw e;
   }
+  // Embedded: the lock makes this process the only worker, so claims left by a killed one resume now.
+  if (!config.databaseUrl) await releaseStaleLeases(app.ctx.db);
   const workers = new AbortController();
   const working = app.startWorkers(workers.signal);
   const admin = !config.databaseUrl && config.adminSocket ? listenAdminSocket(app.ctx, config.dataDir) : null;

@@ -7,7 +7,7 @@ import { signRequest } from "@fedify/fedify";
 import { startTestServer, type TestServer } from "../helpers/app.ts";
 import { createLocalAccount } from "../../src/domain/accounts/create.ts";
 import { accountKeyPairs } from "../../src/federation/keys.ts";
-import { accounts, domainBlocks, follows, statuses } from "../../src/db/schema/index.ts";
+import { accounts, blocks, domainBlocks, follows, statuses } from "../../src/db/schema/index.ts";
 import { newId } from "../../src/lib/id.ts";
 import { forgetStandings } from "../../src/domain/federation-policy/standing.ts";
 import { eq } from "drizzle-orm";
@@ -92,6 +92,13 @@ test("a follower on another server may fetch followers-only posts; a suspended d
   await a.app.ctx.db.insert(follows).values({ id: newId(), accountId: remoteId, targetAccountId: aliceId });
   assert.equal((await get(`/users/alice/statuses/${posts.followers}`, true)).status, 200);
   assert.equal((await get(`/users/alice/statuses/${posts.local}`, true)).status, 404, "local-only never leaves");
+
+  // A remote person who blocked Alice gets none of her posts, public ones included.
+  const blockId = newId();
+  await a.app.ctx.db.insert(blocks).values({ id: blockId, accountId: remoteId, targetAccountId: aliceId });
+  assert.equal((await get(`/users/alice/statuses/${posts.public}`, true)).status, 404);
+  await a.app.ctx.db.delete(blocks).where(eq(blocks.id, blockId));
+  assert.equal((await get(`/users/alice/statuses/${posts.public}`, true)).status, 200);
 
   await a.app.ctx.db.insert(domainBlocks).values({ id: newId(), domain: "127.0.0.2", severity: "suspend" });
   forgetStandings(a.app.ctx);

@@ -7,3 +7,5 @@ export * from "./filters.ts";
 export * from "./instance.ts";
 export * from "./federation.ts";
 export * from "./federation-policy.ts";
+export * from "./delivery.ts";
+export * from "./reports.ts";

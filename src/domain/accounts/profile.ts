@@ -93,4 +93,5 @@ export async function updateProfile(ctx: Ctx, accountId: string, u: ProfileUpdat
     }
     if (Object.keys(userSet).length) await tx.update(users).set(userSet).where(eq(users.accountId, accountId));
   });
+  await ctx.events.emit({ type: "account.updated", accountId });
 }

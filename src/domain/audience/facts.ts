@@ -41,13 +41,27 @@ async function followedAmong(ctx: Ctx, viewerId: string | null, targetIds: strin
   return new Set(rows.map((r) => r.t));
 }
 
-async function blockersAmong(ctx: Ctx, viewerId: string | null, accountIds: string[]): Promise<Set<string>> {
+/**
+ * Accounts among `accountIds` that block the viewer. For a remote viewer a block in the other
+ * direction counts too: a remote person who blocked a local one has asked not to receive
+ * their posts, and their server is told nothing more of them.
+ */
+async function blockersAmong(ctx: Ctx, viewer: Viewer, accountIds: string[]): Promise<Set<string>> {
+  const viewerId = viewerAccountId(viewer);
   if (!viewerId || accountIds.length === 0) return new Set();
   const rows = await ctx.db
     .select({ a: blocks.accountId })
     .from(blocks)
     .where(and(eq(blocks.targetAccountId, viewerId), inArray(blocks.accountId, accountIds)));
-  return new Set(rows.map((r) => r.a));
+  const out = new Set(rows.map((r) => r.a));
+  if (viewer.kind === "remote") {
+    const theirs = await ctx.db
+      .select({ t: blocks.targetAccountId })
+      .from(blocks)
+      .where(and(eq(blocks.accountId, viewerId), inArray(blocks.targetAccountId, accountIds)));
+    for (const r of theirs) out.add(r.t);
+  }
+  return out;
 }
 
 export async function statusFacts(ctx: Ctx, viewer: Viewer, list: readonly GateStatus[]): Promise<Map<string, StatusFacts>> {
@@ -60,7 +74,7 @@ export async function statusFacts(ctx: Ctx, viewer: Viewer, list: readonly GateS
   const [authors, followed, blockers, mentioned, circles, instanceAccess] = await Promise.all([
     loadAuthors(ctx, authorIds),
     followedAmong(ctx, viewerId, authorIds),
-    blockersAmong(ctx, viewerId, authorIds),
+    blockersAmong(ctx, viewer, authorIds),
     viewerId
       ? ctx.db
           .select({ s: mentions.statusId })
@@ -118,7 +132,7 @@ export async function profileFacts(ctx: Ctx, viewer: Viewer, accountIds: readonl
   const [authors, followed, blockers, instanceAccess] = await Promise.all([
     loadAuthors(ctx, ids),
     followedAmong(ctx, viewerId, ids),
-    blockersAmong(ctx, viewerId, ids),
+    blockersAmong(ctx, viewer, ids),
     getSetting(ctx, "loggedOutAccess"),
   ]);
   for (const id of ids) {

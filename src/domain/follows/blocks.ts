@@ -22,24 +22,31 @@ async function unmergeBoostsOf(db: Db, readerId: string, authorId: string): Prom
 export async function block(ctx: Ctx, meId: string, targetId: string): Promise<void> {
   if (meId === targetId) throw new RelationshipError("self", "You cannot block yourself");
   await relationshipTarget(ctx, targetId);
-  await ctx.db.transaction(async (tx) => {
-    await tx.insert(blocks).values({ id: newId(), accountId: meId, targetAccountId: targetId }).onConflictDoNothing();
+  const blockId = newId();
+  const created = await ctx.db.transaction(async (tx) => {
+    const inserted = await tx.insert(blocks).values({ id: blockId, accountId: meId, targetAccountId: targetId }).onConflictDoNothing().returning({ id: blocks.id });
     await deleteFollow(tx, meId, targetId);
     await deleteFollow(tx, targetId, meId);
     await deleteFollowRequest(tx, meId, targetId);
     await deleteFollowRequest(tx, targetId, meId);
     // Their past notifications to me would keep showing them; Mastodon clears them too.
     await tx.delete(notifications).where(and(eq(notifications.accountId, meId), eq(notifications.fromAccountId, targetId)));
+    return inserted.length > 0;
   });
   await unmergeFromHome(ctx, meId, targetId);
   await unmergeFromHome(ctx, targetId, meId);
   await unmergeBoostsOf(ctx.db, meId, targetId);
   await unmergeBoostsOf(ctx.db, targetId, meId);
+  if (created) await ctx.events.emit({ type: "block.created", blockId, accountId: meId, targetAccountId: targetId, uri: null });
 }
 
 export async function unblock(ctx: Ctx, meId: string, targetId: string): Promise<void> {
   await relationshipTarget(ctx, targetId);
-  await ctx.db.delete(blocks).where(and(eq(blocks.accountId, meId), eq(blocks.targetAccountId, targetId)));
+  const [gone] = await ctx.db
+    .delete(blocks)
+    .where(and(eq(blocks.accountId, meId), eq(blocks.targetAccountId, targetId)))
+    .returning({ id: blocks.id, uri: blocks.uri });
+  if (gone) await ctx.events.emit({ type: "block.deleted", blockId: gone.id, accountId: meId, targetAccountId: targetId, uri: gone.uri });
 }
 
 export async function blockPage(ctx: Ctx, meId: string, page: PageParams): Promise<AccountPageRow[]> {

@@ -4,6 +4,7 @@ import { and, eq, or } from "drizzle-orm";
 import { accounts, blocks, followRequests, follows } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { newId } from "../../lib/id.ts";
+import { accountUri } from "../accounts/urls.ts";
 import { notify } from "../notifications/notify.ts";
 import { mergeIntoHome, unmergeFromHome } from "../timelines/fanout.ts";
 import { RelationshipError } from "./errors.ts";
@@ -62,12 +63,16 @@ export async function follow(ctx: Ctx, meId: string, targetId: string, input: Fo
 
   const opts: FollowOptions = { showReblogs: true, notify: false, languages: null, ...changes };
   if (target.locked || target.domain !== null) {
+    const id = newId();
+    // A request to a remote account is our Follow activity: it needs an id of its own.
+    const uri = target.domain !== null ? `${accountUri(ctx.config.origin, await usernameOf(ctx, meId))}/follows/${id}` : null;
     const created = await ctx.db
       .insert(followRequests)
-      .values({ id: newId(), accountId: meId, targetAccountId: targetId, ...opts })
+      .values({ id, accountId: meId, targetAccountId: targetId, uri, ...opts })
       .onConflictDoNothing()
       .returning({ id: followRequests.id });
     if (created.length) await notify(ctx, { accountId: targetId, fromAccountId: meId, type: "follow_request" });
+    if (created.length && uri) await ctx.events.emit({ type: "follow.requested", accountId: meId, targetAccountId: targetId, uri });
     return "requested";
   }
   const created = await ctx.db.transaction((tx) => insertFollow(tx, meId, targetId, opts));
@@ -78,19 +83,34 @@ export async function follow(ctx: Ctx, meId: string, targetId: string, input: Fo
   return "following";
 }
 
+async function usernameOf(ctx: Ctx, accountId: string): Promise<string> {
+  const [row] = await ctx.db.select({ username: accounts.username }).from(accounts).where(eq(accounts.id, accountId));
+  return row.username;
+}
+
+/** The activity id of the follow (or request) from `a` to `b`, read before the row goes. */
+async function followUri(ctx: Ctx, a: string, b: string, requestToo: boolean): Promise<string | null> {
+  const [f] = await ctx.db.select({ uri: follows.uri }).from(follows).where(and(eq(follows.accountId, a), eq(follows.targetAccountId, b)));
+  if (f || !requestToo) return f?.uri ?? null;
+  const [r] = await ctx.db.select({ uri: followRequests.uri }).from(followRequests).where(and(eq(followRequests.accountId, a), eq(followRequests.targetAccountId, b)));
+  return r?.uri ?? null;
+}
+
 /** Stops following `targetId`, or withdraws a pending request. */
 export async function unfollow(ctx: Ctx, meId: string, targetId: string): Promise<void> {
   await relationshipTarget(ctx, targetId);
-  const removed = await ctx.db.transaction(async (tx) => {
-    await deleteFollowRequest(tx, meId, targetId);
-    return deleteFollow(tx, meId, targetId);
-  });
+  const uri = await followUri(ctx, meId, targetId, true);
+  const [withdrawn, removed] = await ctx.db.transaction(async (tx) => [await deleteFollowRequest(tx, meId, targetId), await deleteFollow(tx, meId, targetId)]);
   if (removed) await unmergeFromHome(ctx, meId, targetId);
+  if (withdrawn || removed) await ctx.events.emit({ type: "follow.undone", accountId: meId, targetAccountId: targetId, uri });
 }
 
 /** `followerId` stops following me; their access to my followers-only posts ends with it. */
 export async function removeFromFollowers(ctx: Ctx, meId: string, followerId: string): Promise<void> {
   await relationshipTarget(ctx, followerId);
+  const uri = await followUri(ctx, followerId, meId, false);
   const removed = await ctx.db.transaction((tx) => deleteFollow(tx, followerId, meId));
   if (removed) await unmergeFromHome(ctx, followerId, meId);
+  // Mastodon tells the follower's server with a Reject of their Follow.
+  if (removed) await ctx.events.emit({ type: "follow.rejected", accountId: followerId, targetAccountId: meId, uri });
 }

@@ -38,9 +38,15 @@ export async function authorizeFollowRequest(ctx: Ctx, meId: string, requesterId
     return insertFollow(tx, requesterId, meId, { showReblogs: req.showReblogs, notify: req.notify, languages: req.languages }, req.uri);
   });
   if (created) await mergeIntoHome(ctx, requesterId, meId);
+  if (created) await ctx.events.emit({ type: "follow.accepted", accountId: requesterId, targetAccountId: meId, uri: req.uri });
 }
 
 export async function rejectFollowRequest(ctx: Ctx, meId: string, requesterId: string): Promise<void> {
+  const [req] = await ctx.db
+    .select({ uri: followRequests.uri })
+    .from(followRequests)
+    .where(and(eq(followRequests.accountId, requesterId), eq(followRequests.targetAccountId, meId)));
   const removed = await ctx.db.transaction((tx) => deleteFollowRequest(tx, requesterId, meId));
   if (!removed) throw new RelationshipError("not_found", "Record not found");
+  await ctx.events.emit({ type: "follow.rejected", accountId: requesterId, targetAccountId: meId, uri: req?.uri ?? null });
 }

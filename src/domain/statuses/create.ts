@@ -155,5 +155,6 @@ export async function createStatus(ctx: Ctx, input: NewStatus): Promise<{ status
   for (const accountId of formatted.mentionedAccountIds) {
     await notify(ctx, { accountId, fromAccountId: input.accountId, type: "mention", statusId: id });
   }
+  await ctx.events.emit({ type: "status.created", statusId: id });
   return { status: row, created: true };
 }

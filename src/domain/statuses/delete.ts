@@ -2,7 +2,7 @@
 // that is gone, as in Mastodon. Rows that hang off the status (mentions, tags, favourites,
 // bookmarks, pins, feed entries, notifications, edits) are removed by the foreign keys.
 import { eq, inArray, sql } from "drizzle-orm";
-import { accounts, statuses } from "../../db/schema/index.ts";
+import { accounts, mentions, statuses } from "../../db/schema/index.ts";
 import type { Db } from "../../db/client.ts";
 import type { Ctx } from "../context.ts";
 import { COUNTED_REPLY_AUDIENCES, type StatusRow } from "./create.ts";
@@ -10,6 +10,8 @@ import { COUNTED_REPLY_AUDIENCES, type StatusRow } from "./create.ts";
 const minusOne = (col: typeof accounts.statusesCount | typeof statuses.repliesCount | typeof statuses.reblogsCount) => sql`greatest(${col} - 1, 0)`;
 
 export async function deleteStatus(ctx: Ctx, row: StatusRow): Promise<void> {
+  // read before the rows go: the outbox tells the mentioned accounts' servers too
+  const mentioned = (await ctx.db.select({ id: mentions.accountId }).from(mentions).where(eq(mentions.statusId, row.id))).map((m) => m.id);
   await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const boosts = await db.select({ id: statuses.id, accountId: statuses.accountId }).from(statuses).where(eq(statuses.reblogOfId, row.id));
@@ -31,4 +33,10 @@ export async function deleteStatus(ctx: Ctx, row: StatusRow): Promise<void> {
       await db.update(statuses).set({ reblogsCount: minusOne(statuses.reblogsCount) }).where(eq(statuses.id, row.reblogOfId));
     }
   });
+  const { id: statusId, uri, accountId, audience, localOnly } = row;
+  await ctx.events.emit(
+    row.reblogOfId
+      ? { type: "reblog.deleted", statusId, uri, accountId, reblogOfId: row.reblogOfId, audience, localOnly }
+      : { type: "status.deleted", statusId, uri, accountId, audience, localOnly, recipientAccountIds: mentioned },
+  );
 }

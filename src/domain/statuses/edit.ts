@@ -85,6 +85,7 @@ export async function editStatus(ctx: Ctx, accountId: string, id: string, change
   const boosters = await ctx.db.select({ accountId: statuses.accountId }).from(statuses).where(eq(statuses.reblogOfId, id));
   for (const b of boosters) await notify(ctx, { accountId: b.accountId, fromAccountId: accountId, type: "update", statusId: id });
   for (const m of added) await notify(ctx, { accountId: m, fromAccountId: accountId, type: "mention", statusId: id });
+  await ctx.events.emit({ type: "status.updated", statusId: id });
   return ownStatus(ctx, accountId, id);
 }
 

@@ -25,6 +25,7 @@ export async function favourite(ctx: Ctx, accountId: string, id: string): Promis
       .set({ favouritesCount: sql`${statuses.favouritesCount} + 1` })
       .where(eq(statuses.id, target.id));
     await notify(ctx, { accountId: target.accountId, fromAccountId: accountId, type: "favourite", statusId: target.id });
+    await ctx.events.emit({ type: "favourite.created", favouriteId: inserted[0].id, accountId, statusId: target.id });
   }
   return (await statusById(ctx, target.id))!;
 }
@@ -56,6 +57,7 @@ export async function unfavourite(ctx: Ctx, accountId: string, id: string): Prom
       .update(statuses)
       .set({ favouritesCount: sql`greatest(${statuses.favouritesCount} - 1, 0)` })
       .where(eq(statuses.id, target.id));
+    await ctx.events.emit({ type: "favourite.deleted", favouriteId: removed[0].id, accountId, statusId: target.id });
   }
   return visibleAfterUndo(ctx, accountId, target.id);
 }

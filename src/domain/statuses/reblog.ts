@@ -87,6 +87,7 @@ export async function reblog(ctx: Ctx, accountId: string, id: string, visibility
   }
   await fanOutStatus(ctx, row);
   await notify(ctx, { accountId: target.accountId, fromAccountId: accountId, type: "reblog", statusId: target.id });
+  await ctx.events.emit({ type: "reblog.created", statusId: row.id });
   return row;
 }
 

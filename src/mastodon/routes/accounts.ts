@@ -17,6 +17,7 @@ import { isId } from "../../lib/id.ts";
 import { accountPage, visibleAccount } from "../account-routes-helpers.ts";
 import { accountCredentialsRoutes } from "./account_credentials.ts";
 import { accountActionRoutes } from "./account_actions.ts";
+import { lookupRemoteAccount } from "../../federation/resolve-api.ts";
 
 const statusesSchema = z.object({
   pinned: zBool.optional().default(false),
@@ -37,9 +38,9 @@ export function accountsRoutes() {
     const acct = String(queryParams(c).acct ?? "");
     const [username, domain] = acct.replace(/^@/, "").split("@");
     if (!username) throw notFound();
-    // Only our own accounts for now; resolving remote handles comes with federation.
-    if (domain && domain.toLowerCase() !== c.var.ctx.config.domain.toLowerCase()) throw notFound();
-    const row = await findLocalAccountByUsername(c.var.ctx, username);
+    const remote = domain && domain.toLowerCase() !== c.var.ctx.config.domain.toLowerCase();
+    // Remote handles: the stored account, or (signed in) one looked up by WebFinger.
+    const row = remote ? await lookupRemoteAccount(c.var.ctx, viewer, username, domain) : await findLocalAccountByUsername(c.var.ctx, username);
     const account = row && (await serializeAccountById(c.var.ctx, viewer, row.id));
     if (!account) throw notFound();
     return c.json(account);

@@ -10,6 +10,7 @@ import { serializeAccounts } from "../entities/account.ts";
 import { serializeStatuses } from "../entities/status.ts";
 import { tagToMastodon } from "../entities/tag.ts";
 import { searchAccounts, searchStatuses, searchTags } from "../../domain/search/search.ts";
+import { resolveForSearch } from "../../federation/resolve-api.ts";
 
 const common = {
   q: z.string().max(1000).optional(),
@@ -44,11 +45,17 @@ export function searchRoutes() {
     if (!q) throw badRequest("Missing search query");
     const win = { limit: Math.min(p.limit ?? 20, 40), offset: p.offset ?? 0 };
     const want = (t: string) => !p.type || p.type === t;
-    const [accountRows, statusRows, tagRows] = await Promise.all([
+    let [accountRows, statusRows, tagRows] = await Promise.all([
       want("accounts") ? searchAccounts(ctx, accountId, q, { ...win, following: p.following }) : [],
       want("statuses") ? searchStatuses(ctx, accountId, q, { ...win, accountId: p.account_id, maxId: p.max_id, minId: p.min_id }) : [],
       want("hashtags") ? searchTags(ctx, accountId, q, win) : [],
     ]);
+    // resolve=true: a handle or URL of something on another server is looked up there (signed-in only).
+    if (p.resolve && !p.offset) {
+      const found = await resolveForSearch(ctx, viewer, q);
+      if (want("accounts")) accountRows = [...found.accounts.filter((a) => !accountRows.some((r) => r.id === a.id)), ...accountRows];
+      if (want("statuses")) statusRows = [...found.statuses.filter((s) => !statusRows.some((r) => r.id === s.id)), ...statusRows];
+    }
     const accountMap = await serializeAccounts(ctx, viewer, accountRows);
     return c.json({
       accounts: accountRows.map((a) => accountMap.get(a.id)).filter((a) => a !== undefined),
@@ -63,7 +70,11 @@ export function searchRoutes() {
     const p = validate(accountSchema, nonEmpty(queryParams(c)));
     const q = p.q?.trim();
     if (!q) throw badRequest("Missing search query");
-    const rows = await searchAccounts(ctx, accountId, q, { limit: Math.min(p.limit ?? 40, 80), offset: p.offset ?? 0, following: p.following });
+    let rows = await searchAccounts(ctx, accountId, q, { limit: Math.min(p.limit ?? 40, 80), offset: p.offset ?? 0, following: p.following });
+    if (p.resolve && !p.offset && !p.following) {
+      const found = (await resolveForSearch(ctx, viewer, q)).accounts;
+      rows = [...found.filter((a) => !rows.some((r) => r.id === a.id)), ...rows];
+    }
     const map = await serializeAccounts(ctx, viewer, rows);
     return c.json(rows.map((a) => map.get(a.id)).filter((a) => a !== undefined));
   });

@@ -14,6 +14,7 @@ import { createStatus } from "../../domain/statuses/create.ts";
 import { editStatus, ownStatus, statusVersions } from "../../domain/statuses/edit.ts";
 import { deleteStatus } from "../../domain/statuses/delete.ts";
 import { ancestorsOf, descendantsOf } from "../../domain/statuses/thread.ts";
+import { fetchAncestorsForApi } from "../../federation/resolve-api.ts";
 import { optional, refuseUnsupported, renderStatus, service } from "./statuses-shared.ts";
 import { statusActionsRoutes } from "./status-actions.ts";
 
@@ -130,6 +131,8 @@ export function statusesRoutes() {
     const viewer = optionalUser(c, "read:statuses");
     const row = await findVisibleStatus(c.var.ctx, viewer, c.req.param("id"));
     if (!row) throw notFound();
+    // A remote post's missing ancestors are fetched from their origins first (bounded in time and count).
+    await fetchAncestorsForApi(c.var.ctx, viewer, row);
     const [up, down] = await Promise.all([ancestorsOf(c.var.ctx, row), descendantsOf(c.var.ctx, row)]);
     const [ancestors, descendants] = await Promise.all([
       serializeStatuses(c.var.ctx, viewer, up),

@@ -1,0 +1,118 @@
+// The outbox: domain events -> activities -> Fedify's durable delivery queues.
+//
+// emit() only writes the event to a queue of its own ("events", in the same table as Fedify's
+// queues): the user's request never waits for recipient lists, gate checks or DNS, and an event
+// survives a crash once emit() has returned. A worker (startWorkers) turns each event into
+// activities (./activities.ts), decides recipients through the audience gate (./recipients.ts)
+// and hands them to Fedify's sendActivity, whose fanout and outbox queues deliver and retry.
+// Give-ups Fedify reports (permanent HTTP failures, circuit-breaker drops) and inboxes we refuse
+// to post to are recorded in delivery_failures.
+import { getLogger } from "@logtape/logtape";
+import type { Ctx } from "../../domain/context.ts";
+import type { DomainEvent, EventSink } from "../../domain/events.ts";
+import type { Db } from "../../db/client.ts";
+import { serverStanding } from "../../domain/federation-policy/standing.ts";
+import { newId } from "../../lib/id.ts";
+import type { CaracolFederation } from "../federation.ts";
+import { DrizzleMessageQueue } from "../queue.ts";
+import { activitiesFor } from "./activities.ts";
+import { exchangesWith } from "./recipients.ts";
+import { recordDeliveryFailure } from "./failures.ts";
+
+const logger = getLogger(["caracol", "federation", "outbox"]);
+
+export const EVENTS_QUEUE = "events";
+/** every queue in the table: Fedify's three (src/federation/federation.ts) and ours */
+const QUEUES = ["inbox", "outbox", "fanout", EVENTS_QUEUE];
+
+type Queued = { id: string; event: DomainEvent };
+
+export type Outbox = { sink: EventSink; work(signal: AbortSignal): Promise<void> };
+
+/** Events about one subject are handled in order (a Delete never overtakes its Create). */
+function orderingKeyOf(e: DomainEvent): string {
+  switch (e.type) {
+    case "status.created":
+    case "status.updated":
+    case "status.deleted":
+    case "reblog.created":
+    case "reblog.deleted":
+      return `status:${e.statusId}`;
+    case "favourite.created":
+    case "favourite.deleted":
+      return `favourite:${e.accountId}:${e.statusId}`;
+    case "account.updated":
+      return `account:${e.accountId}`;
+    default:
+      return `pair:${[e.accountId, e.targetAccountId].sort().join(":")}`;
+  }
+}
+
+export function createOutbox(ctx: Ctx, federation: CaracolFederation): Outbox {
+  const queue = new DrizzleMessageQueue(ctx.db, { name: EVENTS_QUEUE, concurrency: 4 });
+
+  federation.setOutboxPermanentFailureHandler(async (_fctx, v) => {
+    await recordDeliveryFailure(ctx, {
+      activityId: v.activity.id?.href ?? null,
+      activityType: v.activity.constructor.name,
+      inbox: v.inbox.href,
+      actorIds: v.actorIds.map((a) => a.href),
+      reason: v.reason,
+      statusCode: v.statusCode || null,
+      error: v.error.message,
+    });
+  });
+
+  const sink: EventSink = {
+    async emit(event) {
+      try {
+        await queue.enqueue({ id: newId(), event } satisfies Queued, { orderingKey: orderingKeyOf(event) });
+      } catch (error) {
+        // The change is committed: failing the user's request now would misreport it.
+        logger.error("Could not queue {type} for federation: {error}", { type: event.type, error });
+      }
+    },
+  };
+
+  async function handle(message: Queued): Promise<void> {
+    const fctx = federation.createContext(new URL(ctx.config.origin), ctx);
+    for (const o of await activitiesFor(fctx, message.event, message.id)) {
+      for (const r of o.refused) {
+        await recordDeliveryFailure(ctx, {
+          activityId: o.activity.id?.href ?? null,
+          activityType: o.activity.constructor.name,
+          inbox: r.inbox,
+          actorIds: [r.actorId],
+          reason: "forbidden_address",
+        });
+      }
+      // Once more right before handing over: a large fan-out takes a while to decide, and a
+      // domain suspended meanwhile must get nothing. (Deliveries already queued in Fedify are
+      // not re-checked: 2.3.6 has no per-delivery hook short of wrapping the outbox queue.)
+      const deliveries = [];
+      for (const d of o.deliveries) if (exchangesWith(await serverStanding(ctx, d.inbox.host))) deliveries.push(d);
+      if (deliveries.length === 0) continue;
+      await fctx.sendActivity(
+        { identifier: o.sender },
+        deliveries.map((d) => ({ id: d.actorId, inboxId: d.inbox, endpoints: null })),
+        o.activity,
+        { preferSharedInbox: true, orderingKey: o.orderingKey, excludeBaseUris: [new URL(ctx.config.origin)] },
+      );
+    }
+  }
+
+  return { sink, work: (signal) => queue.listen(handle, { signal }) };
+}
+
+/**
+ * Makes every claimed queue message claimable again. Only for start-up of the embedded server,
+ * which holds the data directory's lock and so is the only worker: whatever was claimed before
+ * belonged to a process that is gone (killed mid-delivery), and waiting out its 30 s leases
+ * would only delay the resumed deliveries. With PostgreSQL several workers may share the
+ * queues, so there the leases simply expire.
+ */
+export async function releaseStaleLeases(db: Db): Promise<number> {
+  let released = 0;
+  for (const name of QUEUES) released += await new DrizzleMessageQueue(db, { name }).releaseAllLeases();
+  return released;
+}
