@@ -53,7 +53,9 @@ after(async () => {
 async function startChild(): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [path.join(ROOT, "src/cli.ts"), "serve"], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // The embedded (PGlite) server is the one under test, also when the suite runs with
+    // DATABASE_URL: an inherited DATABASE_URL would point the child at another database.
+    env: { ...process.env, DATABASE_URL: "", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
