@@ -379,6 +379,22 @@ CREATE TABLE "reports" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "media_attachments" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"status_id" bigint,
+	"account_id" bigint NOT NULL,
+	"type" text NOT NULL,
+	"content_type" text,
+	"remote_url" text,
+	"url" text,
+	"preview_url" text,
+	"description" text,
+	"blurhash" text,
+	"meta" jsonb,
+	"position" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "account_keys" ADD CONSTRAINT "account_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -430,6 +446,8 @@ ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_account_id_accounts_id
 ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_moved_to_account_id_accounts_id_fk" FOREIGN KEY ("moved_to_account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "media_attachments" ADD CONSTRAINT "media_attachments_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "media_attachments" ADD CONSTRAINT "media_attachments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "account_keys_account_type_idx" ON "account_keys" USING btree ("account_id","type");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_uri_idx" ON "accounts" USING btree ("uri");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_username_domain_idx" ON "accounts" USING btree (lower("username"),coalesce(lower("domain"), ''));--> statement-breakpoint
@@ -479,4 +497,6 @@ CREATE UNIQUE INDEX "domain_blocks_domain_idx" ON "domain_blocks" USING btree ("
 CREATE INDEX "delivery_failures_created_idx" ON "delivery_failures" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "delivery_failures_inbox_idx" ON "delivery_failures" USING btree ("inbox");--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_uri_idx" ON "reports" USING btree ("uri");--> statement-breakpoint
-CREATE INDEX "reports_target_idx" ON "reports" USING btree ("target_account_id","id");
+CREATE INDEX "reports_target_idx" ON "reports" USING btree ("target_account_id","id");--> statement-breakpoint
+CREATE INDEX "media_attachments_status_idx" ON "media_attachments" USING btree ("status_id","position");--> statement-breakpoint
+CREATE INDEX "media_attachments_unattached_idx" ON "media_attachments" USING btree ("account_id","created_at") WHERE "media_attachments"."status_id" is null;

@@ -10,7 +10,8 @@ import { mastodonApi } from "./mastodon/routes/index.ts";
 import { webRoutes } from "./web/index.ts";
 import { staticRoutes } from "./web/static.ts";
 import { ensureDefaults } from "./domain/instance/defaults.ts";
-import { createCaracolFederation, type CaracolFederation } from "./federation/federation.ts";
+import { appLogger } from "./lib/logging.ts";
+import { createCaracolFederation, type CaracolFederation, type CaracolFederationOptions } from "./federation/federation.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { nodeInfoRoutes } from "./federation/nodeinfo.ts";
 import { createOutbox } from "./federation/outbox/index.ts";
@@ -26,12 +27,12 @@ export type App = {
   close(): Promise<void>;
 };
 
-export async function createApp(config: Config, opts: { database?: Database } = {}): Promise<App> {
+export async function createApp(config: Config, opts: { database?: Database; federation?: CaracolFederationOptions } = {}): Promise<App> {
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/db` }));
   const ctx = createCtx(database.db, config);
   await ensureDefaults(ctx);
-  const federation = createCaracolFederation(ctx);
+  const federation = createCaracolFederation(ctx, opts.federation);
   const outbox = createOutbox(ctx, federation);
   ctx.events = outbox.sink;
   const hono = new Hono<AppEnv>();
@@ -55,7 +56,7 @@ export async function createApp(config: Config, opts: { database?: Database } = 
     if (err && typeof err === "object" && "getResponse" in err && typeof (err as { getResponse: unknown }).getResponse === "function") {
       return (err as { getResponse(): Response }).getResponse();
     }
-    console.error("Unhandled error", c.req.method, new URL(c.req.url).pathname, err);
+    appLogger.error("Unhandled error in {method} {path}: {error}", { method: c.req.method, path: new URL(c.req.url).pathname, error: err });
     return c.json({ error: "Internal server error" }, 500);
   });
 

@@ -26,11 +26,23 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === "serve") {
+    const { configureLogging } = await import("./lib/logging.ts");
+    await configureLogging(config.logLevel);
     const { startServer } = await import("./server/serve.ts");
     const s = await startServer(config);
     console.log(`Caracol is running at ${config.origin} (listening on port ${s.port}).`);
     console.log(`Data: ${config.databaseUrl ? "PostgreSQL" : config.dataDir}`);
     console.log(`Create the first admin: npm run caracol -- account create NAME --admin`);
+    if (!config.requireSignedFetch) {
+      console.warn(
+        "Warning: CARACOL_REQUIRE_SIGNED_FETCH is off. Anyone on the web can now fetch every public post,\n" +
+          "profile and open collection as ActivityPub JSON without saying who they are (scrapers and\n" +
+          "harvesters included), and blocked servers can read public posts by fetching them unsigned.",
+      );
+    }
+    if (config.allowPrivateAddress) {
+      console.warn("Warning: CARACOL_ALLOW_PRIVATE_ADDRESS is on: remote servers can make this one fetch private and loopback addresses.");
+    }
     const shutdown = async () => {
       await s.stop();
       process.exit(0);

@@ -65,8 +65,11 @@ test("CLI: account create/token work with the server running and stopped; data p
     assert.equal(cli(env, ["account", "create", "bad name!"]).code, 1);
     assert.equal(cli(env, ["frobnicate"]).code, 2);
     // Restart: both accounts are still there.
-    const again = await startServe(env);
+    // Restarted with signed fetch off: the admin is told what that exposes.
+    const again = await startServe({ ...env, CARACOL_REQUIRE_SIGNED_FETCH: "false" });
     try {
+      for (let i = 0; i < 50 && !again.out().includes("SIGNED_FETCH is off"); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(again.out(), /CARACOL_REQUIRE_SIGNED_FETCH is off/);
       const tok = cli(env, ["account", "token", "bob"]);
       assert.equal(tok.code, 0, tok.err);
       const me = await fetch(`http://127.0.0.1:${port}/api/v1/instance`, { headers: { authorization: `Bearer ${tok.out.trim()}` } });

@@ -2,7 +2,7 @@
 // signer of the request through the audience gate. Signed fetch is required by default: an
 // unsigned GET gets the bare actor (what other servers need to verify our signatures) and
 // nothing else.
-import { createExponentialBackoffPolicy, createFederation, type Federation, type RequestContext } from "@fedify/fedify";
+import { createExponentialBackoffPolicy, createFederation, type Federation, type RequestContext, type RetryPolicy } from "@fedify/fedify";
 import { Create, Note } from "@fedify/vocab";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { accounts, statuses } from "../db/schema/index.ts";
@@ -18,6 +18,7 @@ import { statusToNote } from "./note.ts";
 import { registerCollections } from "./collections.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { createLoaderFactories, userAgentFor } from "./fetch/index.ts";
+import { guardOutbox } from "./outbox/guard.ts";
 
 export type CaracolFederation = Federation<Ctx>;
 
@@ -28,14 +29,30 @@ export async function authorizeFetch(fctx: RequestContext<Ctx>): Promise<boolean
   return !fctx.data.config.requireSignedFetch;
 }
 
-export function createCaracolFederation(ctx: Ctx): CaracolFederation {
+/** For tests only (never from the environment): production uses the defaults below. */
+export type CaracolFederationOptions = {
+  /** replaces the outbox retry policy, e.g. to give up after a few quick retries */
+  outboxRetryPolicy?: RetryPolicy;
+};
+
+/**
+ * Outbox deliveries handled at the same time per worker process. A slow or hanging server
+ * then holds up only its own deliveries: Fedify gives each inbox origin an ordering key of its
+ * own, and our queue runs one message per ordering key at a time, so order per server holds.
+ */
+const OUTBOX_CONCURRENCY = 4;
+
+export function createCaracolFederation(ctx: Ctx, options: CaracolFederationOptions = {}): CaracolFederation {
   const { db, config } = ctx;
   const kv = new DrizzleKvStore(db);
+  // Retries for about a day (1 min doubling to 6 h), then a recorded give-up (./outbox/guard.ts).
+  const retries = options.outboxRetryPolicy ?? createExponentialBackoffPolicy({ initialDelay: { minutes: 1 }, maxDelay: { hours: 6 }, maxAttempts: 10 });
+  const outbox = guardOutbox(ctx, new DrizzleMessageQueue(db, { name: "outbox", concurrency: OUTBOX_CONCURRENCY }), retries);
   const federation = createFederation<Ctx>({
     kv,
     queue: {
       inbox: new DrizzleMessageQueue(db, { name: "inbox" }),
-      outbox: new DrizzleMessageQueue(db, { name: "outbox" }),
+      outbox: outbox.queue,
       fanout: new DrizzleMessageQueue(db, { name: "fanout" }),
     },
     manuallyStartQueue: true,
@@ -43,8 +60,8 @@ export function createCaracolFederation(ctx: Ctx): CaracolFederation {
     // Every fetch Fedify makes goes through our loaders: address checks at connect time,
     // size and time limits (src/federation/fetch). They apply allowPrivateAddress themselves.
     ...createLoaderFactories({ kv, allowPrivateAddress: config.allowPrivateAddress, userAgent: userAgentFor(config.origin) }),
-    // Retries for about a day (1 min doubling to 6 h), then a recorded give-up.
-    outboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { minutes: 1 }, maxDelay: { hours: 6 }, maxAttempts: 10 }),
+    outboxRetryPolicy: outbox.retryPolicy,
+    onOutboxError: outbox.onOutboxError,
   });
 
   federation

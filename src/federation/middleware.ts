@@ -3,6 +3,9 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../mastodon/env.ts";
 import type { CaracolFederation } from "./federation.ts";
+import { getLogger } from "@logtape/logtape";
+
+const logger = getLogger(["caracol", "federation", "inbox"]);
 
 const FEDERATED_PATHS = /^\/(users\/|actor$|inbox$|\.well-known\/webfinger)/;
 
@@ -13,6 +16,14 @@ export function federationMiddleware(federation: CaracolFederation): MiddlewareH
       await next();
       return c.res;
     };
-    c.res = await federation.fetch(c.req.raw, { contextData: c.var.ctx, onNotFound: pass, onNotAcceptable: pass });
+    try {
+      c.res = await federation.fetch(c.req.raw, { contextData: c.var.ctx, onNotFound: pass, onNotAcceptable: pass });
+    } catch (e) {
+      // A document Fedify cannot parse (an invalid key, a malformed property) is the sender's
+      // error, not ours: answer 400 so that it does not retry, and log it for the admin.
+      if (c.req.method !== "POST" || !(e instanceof TypeError || e instanceof SyntaxError)) throw e;
+      logger.info("Refused an unparseable activity at {path}: {error}", { path: c.req.path, error: e });
+      c.res = c.json({ error: "Invalid activity" }, 400);
+    }
   };
 }

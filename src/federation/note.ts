@@ -1,14 +1,15 @@
 // The one converter from a local status to an ActivityStreams object, with addressing derived
 // from its audience (docs/FEDERATION.md has the table).
 import type { Context } from "@fedify/fedify";
-import { Hashtag, Mention, Note, PUBLIC_COLLECTION } from "@fedify/vocab";
+import { Document, Hashtag, Mention, Note, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
 import { Temporal } from "@js-temporal/polyfill";
-import { eq, inArray } from "drizzle-orm";
-import { accounts, mentions, statuses, statusTags, tags } from "../db/schema/index.ts";
+import { asc, eq, inArray } from "drizzle-orm";
+import { accounts, mediaAttachments, mentions, statuses, statusTags, tags } from "../db/schema/index.ts";
 import type { Ctx } from "../domain/context.ts";
 
 type StatusRow = typeof statuses.$inferSelect;
+type MediaRow = typeof mediaAttachments.$inferSelect;
 
 export type Addressing = { to: URL[]; cc: URL[] };
 
@@ -33,6 +34,25 @@ export function addressingFor(s: Pick<StatusRow, "audience" | "localOnly">, foll
   }
 }
 
+/**
+ * A media attachment as Mastodon sends it: a Document with our copy's URL. Media without a
+ * file of ours (remote references, uploads still processing) is left out: we only ever
+ * announce files we serve. Blurhash and focal point are not sent: Fedify's vocabulary has no
+ * property for them (Mastodon computes its own blurhash when it downloads the file).
+ */
+export function mediaToDocument(m: Pick<MediaRow, "url" | "contentType" | "description" | "meta">, origin: string): Document | null {
+  if (m.url === null) return null;
+  const original = m.meta?.original;
+  return new Document({
+    // Stored either absolute or as a path under our origin.
+    url: new URL(m.url, origin),
+    mediaType: m.contentType,
+    name: m.description,
+    width: original?.width ?? null,
+    height: original?.height ?? null,
+  });
+}
+
 export async function statusToNote(fctx: Context<Ctx>, s: StatusRow, authorUsername: string): Promise<Note | null> {
   const ctx = fctx.data;
   const mentionRows = await ctx.db
@@ -43,6 +63,7 @@ export async function statusToNote(fctx: Context<Ctx>, s: StatusRow, authorUsern
   const tagRows = await ctx.db.select({ name: tags.name }).from(statusTags).innerJoin(tags, eq(tags.id, statusTags.tagId)).where(eq(statusTags.statusId, s.id));
   const addressing = addressingFor(s, fctx.getFollowersUri(authorUsername), mentionRows.map((m) => new URL(m.uri)));
   if (!addressing) return null;
+  const media = await ctx.db.select().from(mediaAttachments).where(eq(mediaAttachments.statusId, s.id)).orderBy(asc(mediaAttachments.position));
   let inReplyTo: URL | null = null;
   if (s.inReplyToId) {
     const [parent] = await ctx.db.select({ uri: statuses.uri }).from(statuses).where(inArray(statuses.id, [s.inReplyToId]));
@@ -61,6 +82,7 @@ export async function statusToNote(fctx: Context<Ctx>, s: StatusRow, authorUsern
     updated: s.editedAt ? (Temporal.Instant.from(s.editedAt.toISOString()) as never) : null,
     url: s.url ? new URL(s.url) : null,
     replyTarget: inReplyTo,
+    attachments: media.map((m) => mediaToDocument(m, ctx.config.origin)).filter((d): d is Document => d !== null),
     tags: [
       ...mentionRows.map((m) => new Mention({ href: new URL(m.uri), name: `@${m.username}@${m.domain ?? ctx.config.domain}` })),
       ...tagRows.map((t) => new Hashtag({ href: new URL(`${ctx.config.origin}/tags/${encodeURIComponent(t.name)}`), name: `#${t.name}` })),

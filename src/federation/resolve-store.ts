@@ -7,13 +7,12 @@ import { accounts, AUDIENCES, mentions, statusEdits, statuses, type Audience } f
 import type { Db } from "../db/client.ts";
 import type { Ctx } from "../domain/context.ts";
 import { newId } from "../lib/id.ts";
-import { sanitizeHtml } from "../domain/statuses/sanitize.ts";
 import { setStatusMentions, setStatusTags } from "../domain/statuses/content.ts";
 import { COUNTED_REPLY_AUDIENCES } from "../domain/statuses/create.ts";
 import type { RemoteAccountRecord } from "./mappers/actor.ts";
 import type { RemoteStatusRecord } from "./mappers/note.ts";
-import { escapeHtml } from "./mappers/common.ts";
 import { resolveLogger as logger } from "./resolve-context.ts";
+import { remoteMediaValues, replaceRemoteMedia, sameMedia, statusMedia } from "./remote-media.ts";
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type StatusRow = typeof statuses.$inferSelect;
@@ -81,13 +80,6 @@ export async function upsertRemoteAccount(ctx: Ctx, r: RemoteAccountRecord): Pro
   return again;
 }
 
-/** Media has no table yet: attachments become links under the text, so nothing is silently lost. */
-function contentWithMedia(r: RemoteStatusRecord): string {
-  if (r.attachments.length === 0) return r.content;
-  const links = r.attachments.map((a) => `<a href="${escapeHtml(a.url)}" rel="nofollow noopener">${escapeHtml(a.name ?? a.url)}</a>`);
-  return sanitizeHtml(`${r.content}<p>${links.join("<br>")}</p>`);
-}
-
 /** Local and already known accounts that the post mentions or addresses; nothing is fetched. */
 async function addressedAccounts(ctx: Ctx, r: RemoteStatusRecord): Promise<AccountRow[]> {
   const uris = [...new Set([...r.mentions, ...r.recipients])].slice(0, 300);
@@ -105,6 +97,7 @@ export async function storeRemoteStatus(ctx: Ctx, r: RemoteStatusRecord, author:
   // Ids sort by time: a post gets the time it says it was published, never one in the future.
   const at = r.published && r.published < now ? r.published : now;
   const addressed = await addressedAccounts(ctx, r);
+  const media = remoteMediaValues(r.attachments);
   const row: StatusRow = {
     id: newId(at),
     uri: r.uri,
@@ -113,7 +106,7 @@ export async function storeRemoteStatus(ctx: Ctx, r: RemoteStatusRecord, author:
     inReplyToId: parent?.id ?? null,
     inReplyToAccountId: parent?.accountId ?? null,
     reblogOfId: null,
-    content: contentWithMedia(r),
+    content: r.content,
     text: "",
     spoilerText: r.spoilerText,
     sensitive: r.sensitive || r.spoilerText !== "",
@@ -134,6 +127,7 @@ export async function storeRemoteStatus(ctx: Ctx, r: RemoteStatusRecord, author:
     if (done.length === 0) return false;
     if (addressed.length) await db.insert(mentions).values(addressed.map((a) => ({ statusId: row.id, accountId: a.id }))).onConflictDoNothing();
     await setStatusTags(db, row.id, r.hashtags);
+    await replaceRemoteMedia(db, row.id, author.id, media, at);
     if (r.audience !== "direct") {
       await db.update(accounts).set({ statusesCount: sql`${accounts.statusesCount} + 1`, lastStatusAt: at }).where(eq(accounts.id, author.id));
     }
@@ -152,10 +146,12 @@ export async function storeRemoteStatus(ctx: Ctx, r: RemoteStatusRecord, author:
  * newly mentioned, or null when nothing changed (a repeated Update).
  */
 export async function applyRemoteEdit(ctx: Ctx, current: StatusRow, r: RemoteStatusRecord): Promise<string[] | null> {
-  const content = contentWithMedia(r);
+  const content = r.content;
   const sensitive = r.sensitive || r.spoilerText !== "";
   const audience = narrower(current.audience, r.audience);
-  if (content === current.content && r.spoilerText === current.spoilerText && sensitive === current.sensitive && audience === current.audience) return null;
+  const media = remoteMediaValues(r.attachments);
+  const mediaSame = sameMedia(await statusMedia(ctx.db, current.id), media);
+  if (content === current.content && r.spoilerText === current.spoilerText && sensitive === current.sensitive && audience === current.audience && mediaSame) return null;
   const now = new Date();
   let addressed = await addressedAccounts(ctx, r);
   if (current.audience === "direct" || current.audience === "followers") {
@@ -181,6 +177,8 @@ export async function applyRemoteEdit(ctx: Ctx, current: StatusRow, r: RemoteSta
       .where(eq(statuses.id, current.id));
     added = await setStatusMentions(db, current.id, addressed.map((a) => a.id));
     await setStatusTags(db, current.id, r.hashtags);
+    // The new version's attachments replace the old ones (earlier versions keep only their text).
+    if (!mediaSame) await replaceRemoteMedia(db, current.id, current.accountId, media, now);
   });
   const local = new Set(addressed.filter((a) => a.domain === null).map((a) => a.id));
   return added.filter((id) => local.has(id));

@@ -9,3 +9,4 @@ export * from "./federation.ts";
 export * from "./federation-policy.ts";
 export * from "./delivery.ts";
 export * from "./reports.ts";
+export * from "./media.ts";

@@ -1,11 +1,11 @@
 // The rows behind an account's list of posts (GET /api/v1/accounts/:id/statuses). Only the
 // query lives here; which rows a viewer sees is decided by the gate afterwards.
 import { and, eq, exists, isNull, or, sql, type SQL } from "drizzle-orm";
-import { pins, statuses, statusTags, tags } from "../../db/schema/index.ts";
+import { mediaAttachments, pins, statuses, statusTags, tags } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { pageBy, type PageParams } from "../../db/paginate.ts";
 
-export type AccountStatusFilters = { pinned: boolean; excludeReplies: boolean; excludeReblogs: boolean; tagged?: string };
+export type AccountStatusFilters = { pinned: boolean; excludeReplies: boolean; excludeReblogs: boolean; onlyMedia?: boolean; tagged?: string };
 
 export async function accountStatusRows(ctx: Ctx, accountId: string, f: AccountStatusFilters, page: PageParams) {
   const p = pageBy(statuses.id, page);
@@ -16,6 +16,8 @@ export async function accountStatusRows(ctx: Ctx, accountId: string, f: AccountS
   if (f.pinned) {
     conds.push(exists(ctx.db.select({ x: sql`1` }).from(pins).where(and(eq(pins.statusId, statuses.id), eq(pins.accountId, accountId)))));
   }
+  // As Mastodon: the post itself must carry media, so boosts (which carry none) are left out.
+  if (f.onlyMedia) conds.push(exists(ctx.db.select({ x: sql`1` }).from(mediaAttachments).where(eq(mediaAttachments.statusId, statuses.id))));
   if (f.tagged) {
     const tagged = f.tagged.replace(/^#/, "");
     conds.push(

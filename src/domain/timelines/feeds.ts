@@ -1,9 +1,9 @@
 // Row sources for the timelines. They narrow by relationship (blocks, mutes, list membership,
 // hashtags) and by listing rules; whether the viewer may see each row is still decided by the
 // audience gate, which the caller applies to every row (visibleStatusPage).
-import { and, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, exists, gt, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, blocks, follows, homeFeed, listAccounts, lists, mutes, statuses, statusTags, tags } from "../../db/schema/index.ts";
+import { accounts, blocks, follows, homeFeed, listAccounts, lists, mediaAttachments, mutes, statuses, statusTags, tags } from "../../db/schema/index.ts";
 import { pageBy, type PageParams } from "../../db/paginate.ts";
 import type { Ctx } from "../context.ts";
 
@@ -123,8 +123,7 @@ function publicConditions(ctx: Ctx, viewerId: string | null, o: PublicOptions): 
     isNull(statuses.reblogOfId),
     origin,
     viewerId ? notInArray(statuses.accountId, hiddenAuthors(ctx, viewerId)) : undefined,
-    // No media attachments are stored yet, so nothing qualifies as a media post.
-    o.onlyMedia ? sql`false` : undefined,
+    o.onlyMedia ? exists(ctx.db.select({ x: sql`1` }).from(mediaAttachments).where(eq(mediaAttachments.statusId, statuses.id))) : undefined,
   ];
 }
 

@@ -120,6 +120,8 @@ export type LoaderFactories = Required<
   >
 >;
 
+import { createOfflineContextLoader } from "../mappers/document-loader.ts";
+
 /**
  * The options to spread into createFederation() so that all of Fedify's fetching of
  * ActivityPub documents goes through safeFetch. Unsigned documents and contexts are cached in
@@ -127,9 +129,14 @@ export type LoaderFactories = Required<
  */
 export function createLoaderFactories(options: LoaderOptions & { kv: KvStore }): LoaderFactories {
   const documentLoader = kvCache({ loader: createDocumentLoader(options), kv: options.kv, prefix: DOCUMENT_PREFIX });
+  // JSON-LD contexts are never fetched: the well-known ones ship with Fedify, and an unknown one
+  // (each Pleroma server serves its own litepub context) gets a fallback that keeps the common
+  // terms. Fetching them would let any sender make us fetch any URL, and a context that cannot
+  // be fetched would make a whole activity fail (docs/decisions/0005-offline-json-ld-contexts.md).
+  const contextLoader = createOfflineContextLoader();
   return {
     documentLoaderFactory: () => documentLoader,
-    contextLoaderFactory: () => documentLoader,
+    contextLoaderFactory: () => contextLoader,
     authenticatedDocumentLoaderFactory: (identity) => createAuthenticatedDocumentLoader(identity, options),
   };
 }

@@ -1,4 +1,5 @@
-// Give-ups, written to delivery_failures (src/db/schema/delivery.ts says what each reason means).
+// Give-ups, written to delivery_failures (src/db/schema/delivery.ts documents the first three
+// reasons; the type below documents them all).
 import { getLogger } from "@logtape/logtape";
 import { deliveryFailures } from "../../db/schema/index.ts";
 import type { Ctx } from "../../domain/context.ts";
@@ -10,7 +11,15 @@ export type DeliveryFailure = {
   activityType: string;
   inbox: string;
   actorIds: string[];
-  reason: "http" | "circuit-breaker-ttl" | "forbidden_address";
+  /**
+   * Permanent failures, reported by Fedify: "http" (the inbox answered 404 or 410),
+   * "circuit-breaker-ttl" (the host stayed unreachable until Fedify dropped the held activity).
+   * Gave up after retries: "gave_up" (the retry policy ran out; ./guard.ts).
+   * Refused before sending, so never posted: "forbidden_address" (not http(s), or not on a
+   * public address) and "blocked_server" (the inbox's or a recipient's server is suspended or
+   * not approved, also when that happened after the delivery was queued; ./guard.ts).
+   */
+  reason: "http" | "circuit-breaker-ttl" | "gave_up" | "forbidden_address" | "blocked_server";
   statusCode?: number | null;
   error?: string | null;
 };

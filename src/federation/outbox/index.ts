@@ -5,8 +5,9 @@
 // survives a crash once emit() has returned. A worker (startWorkers) turns each event into
 // activities (./activities.ts), decides recipients through the audience gate (./recipients.ts)
 // and hands them to Fedify's sendActivity, whose fanout and outbox queues deliver and retry.
-// Give-ups Fedify reports (permanent HTTP failures, circuit-breaker drops) and inboxes we refuse
-// to post to are recorded in delivery_failures.
+// Give-ups Fedify reports (permanent HTTP failures, circuit-breaker drops), give-ups after the
+// last retry and inboxes we refuse to post to are recorded in delivery_failures; ./guard.ts
+// checks each queued delivery once more right before Fedify posts it.
 import { getLogger } from "@logtape/logtape";
 import type { Ctx } from "../../domain/context.ts";
 import type { DomainEvent, EventSink } from "../../domain/events.ts";
@@ -87,8 +88,8 @@ export function createOutbox(ctx: Ctx, federation: CaracolFederation): Outbox {
         });
       }
       // Once more right before handing over: a large fan-out takes a while to decide, and a
-      // domain suspended meanwhile must get nothing. (Deliveries already queued in Fedify are
-      // not re-checked: 2.3.6 has no per-delivery hook short of wrapping the outbox queue.)
+      // domain suspended meanwhile should not even be queued. (Queued deliveries are checked
+      // again before each POST by ./guard.ts.)
       const deliveries = [];
       for (const d of o.deliveries) if (exchangesWith(await serverStanding(ctx, d.inbox.host))) deliveries.push(d);
       if (deliveries.length === 0) continue;

@@ -8,6 +8,7 @@ import { viewerAccountId, type Viewer } from "../../domain/audience/viewer.ts";
 import { filterVisibleStatuses } from "../../domain/audience/facts.ts";
 import { audienceToVisibility } from "../../domain/statuses/visibility.ts";
 import { serializeAccounts, loadAccounts, type MastodonAccount } from "./account.ts";
+import { loadMediaByStatus, type MastodonMediaAttachment } from "./media.ts";
 
 export type StatusRow = typeof statuses.$inferSelect;
 
@@ -25,7 +26,7 @@ export type MastodonStatus = {
   caracol: { audience: string; circle_id: string | null };
   sensitive: boolean;
   spoiler_text: string;
-  media_attachments: unknown[];
+  media_attachments: MastodonMediaAttachment[];
   application: { name: string; website: string | null } | null;
   mentions: { id: string; username: string; url: string; acct: string }[];
   tags: { name: string; url: string }[];
@@ -74,6 +75,7 @@ export async function serializeStatuses(ctx: Ctx, viewer: Viewer, rows: readonly
     .from(statusTags)
     .innerJoin(tags, eq(tags.id, statusTags.tagId))
     .where(inArray(statusTags.statusId, ids));
+  const mediaByStatus = await loadMediaByStatus(ctx, ids);
   const accountRows = await loadAccounts(ctx, used.map((s) => s.accountId));
   const serializedAccounts = await serializeAccounts(ctx, viewer, accountRows);
   const me = viewerAccountId(viewer);
@@ -111,7 +113,7 @@ export async function serializeStatuses(ctx: Ctx, viewer: Viewer, rows: readonly
       caracol: { audience: s.audience, circle_id: s.circleId },
       sensitive: s.sensitive,
       spoiler_text: s.spoilerText,
-      media_attachments: [],
+      media_attachments: mediaByStatus.get(s.id) ?? [],
       application: app ? { name: app.name, website: app.website } : null,
       mentions: mentionRows
         .filter((m) => m.statusId === s.id)

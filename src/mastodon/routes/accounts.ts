@@ -68,9 +68,8 @@ export function accountsRoutes() {
     const { row, view } = await visibleAccount(c, viewer, c.req.param("id"));
     const f = validate(statusesSchema, queryParams(c));
     const page = parsePage(c, 20, 40);
-    // Media attachments do not exist yet, so no post has any.
-    if (!view.parts.posts || f.only_media) return c.json([]);
-    const filters = { pinned: f.pinned, excludeReplies: f.exclude_replies, excludeReblogs: f.exclude_reblogs, tagged: f.tagged };
+    if (!view.parts.posts) return c.json([]);
+    const filters = { pinned: f.pinned, excludeReplies: f.exclude_replies, excludeReblogs: f.exclude_reblogs, onlyMedia: f.only_media, tagged: f.tagged };
     const result = await visibleStatusPage(c.var.ctx, viewer, page, (p) => accountStatusRows(c.var.ctx, row.id, filters, p));
     setLinkHeader(c, result);
     return c.json(result.statuses);

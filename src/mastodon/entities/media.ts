@@ -1,0 +1,63 @@
+// Mastodon's MediaAttachment entity, and the batch loader behind Status.media_attachments.
+// Only the Status serializer calls the loader, with ids the audience gate has already let
+// through: media is never looked up for a status the viewer may not see.
+import { asc, inArray } from "drizzle-orm";
+import { mediaAttachments, type MediaMeta, type MediaType } from "../../db/schema/index.ts";
+import type { Ctx } from "../../domain/context.ts";
+
+export type MediaRow = typeof mediaAttachments.$inferSelect;
+
+export type MastodonMediaAttachment = {
+  id: string;
+  type: MediaType;
+  url: string | null;
+  preview_url: string | null;
+  remote_url: string | null;
+  preview_remote_url: null;
+  text_url: null;
+  meta: MediaMeta | null;
+  description: string | null;
+  blurhash: string | null;
+};
+
+/** Our own files may be stored as paths under the origin; the API always gives absolute URLs. */
+function absolute(url: string | null, origin: string): string | null {
+  return url === null ? null : new URL(url, origin).href;
+}
+
+export function serializeMedia(m: MediaRow, origin: string): MastodonMediaAttachment {
+  // Remote media is not cached yet, so clients load it from its own server (which then sees
+  // the reader's address: a proxy or cache is the privacy fix, still to come). Only images
+  // are their own preview; a remote video or audio file has no still image to show.
+  const url = absolute(m.url, origin) ?? m.remoteUrl;
+  const previewUrl = absolute(m.previewUrl, origin) ?? (m.type === "image" ? url : null);
+  return {
+    id: m.id,
+    type: m.type,
+    url,
+    preview_url: previewUrl,
+    remote_url: m.remoteUrl,
+    preview_remote_url: null,
+    text_url: null,
+    meta: m.meta,
+    description: m.description,
+    blurhash: m.blurhash,
+  };
+}
+
+/** The attachments of all these statuses in one query, each list in position order. */
+export async function loadMediaByStatus(ctx: Ctx, statusIds: readonly string[]): Promise<Map<string, MastodonMediaAttachment[]>> {
+  const byStatus = new Map<string, MastodonMediaAttachment[]>();
+  if (statusIds.length === 0) return byStatus;
+  const rows = await ctx.db
+    .select()
+    .from(mediaAttachments)
+    .where(inArray(mediaAttachments.statusId, [...new Set(statusIds)]))
+    .orderBy(asc(mediaAttachments.statusId), asc(mediaAttachments.position), asc(mediaAttachments.id));
+  for (const row of rows) {
+    const list = byStatus.get(row.statusId!) ?? [];
+    list.push(serializeMedia(row, ctx.config.origin));
+    byStatus.set(row.statusId!, list);
+  }
+  return byStatus;
+}
