@@ -3,6 +3,7 @@ import type { AppEnv } from "../mastodon/env.ts";
 import { pageRoutes } from "./pages.ts";
 import { signInRoutes } from "./sign-in.ts";
 import { signUpRoutes } from "./sign-up.ts";
+import { profileRoutes } from "./profile.ts";
 
 /** Server-rendered pages: sign-in, sign-up, sign-out, about, terms, privacy, profiles. */
 export function webRoutes() {
@@ -10,5 +11,6 @@ export function webRoutes() {
   app.route("/", pageRoutes());
   app.route("/", signInRoutes());
   app.route("/", signUpRoutes());
+  app.route("/", profileRoutes());
   return app;
 }

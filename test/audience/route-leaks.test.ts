@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { issueToken } from "../../src/domain/oauth/tokens.ts";
+import { setSetting } from "../../src/domain/instance/settings.ts";
 
 type World = {
   alice: string;
@@ -29,6 +30,12 @@ const ROUTES: Record<string, (w: World) => string[]> = {
   "GET /oauth/authorize": () => ["/oauth/authorize"],
   "GET /oauth/userinfo": () => ["/oauth/userinfo"],
   "GET /static/avatar.png": () => [],
+  "GET /:handle{@[A-Za-z0-9_.-]+}": () => ["/@alice", "/@alice?max_id=9223372036854775807", "/@alice.rss", "/@alice.atom"],
+  "GET /:handle{@[A-Za-z0-9_.-]+}/:id": (w) => Object.values(w.posts).map((id) => `/@alice/${id}`),
+  "GET /users/:username": () => ["/users/alice"],
+  "GET /api/oembed": (w) => Object.values(w.posts).map((id) => `/api/oembed?url=${encodeURIComponent(`http://caracol.test/@alice/${id}`)}`),
+  "GET /api/v1/caracol/privacy": () => ["/api/v1/caracol/privacy"],
+  "GET /api/v1/caracol/view_as": () => ["anonymous", "local", "follower", "remote", "blocked"].map((k) => `/api/v1/caracol/view_as?as=${k}`),
   "GET /.well-known/nodeinfo": () => ["/.well-known/nodeinfo"],
   "GET /nodeinfo/2.0": () => ["/nodeinfo/2.0"],
   "GET /nodeinfo/2.1": () => ["/nodeinfo/2.1"],
@@ -162,6 +169,9 @@ test("no route shows any viewer what the audience gate keeps from them", async (
     await api(app, alice.token, "POST", `/api/v1/statuses/${posts.followers}/reblog`);
     await api(app, follower.token, "POST", `/api/v1/statuses/${posts.unlisted}/reblog`);
     await api(app, follower.token, "POST", `/api/v1/statuses/${posts.followers}/favourite`);
+    // Feeds on for the site and for Alice: they must still carry her public posts only.
+    await setSetting(app.ctx, "feedsEnabled", true);
+    await api(app, alice.token, "PATCH", "/api/v1/caracol/privacy", { feeds: "on" });
     const list = await api(app, alice.token, "POST", "/api/v1/lists", { title: "wordlisttitle" });
     const filter = await api(app, alice.token, "POST", "/api/v2/filters", { title: "wordfiltertitle", context: ["home"], keywords_attributes: [{ keyword: "wordkeyword" }] });
     const fstatus = await api(app, alice.token, "POST", `/api/v2/filters/${filter.id}/statuses`, { status_id: posts.followers });
@@ -197,9 +207,13 @@ test("no route shows any viewer what the audience gate keeps from them", async (
           const headers = route.startsWith("AP ") ? { accept: "application/activity+json" } : undefined;
           const res = await app.request(path, { token: tokens[viewer], headers });
           const body = await res.text();
+          // A bearer token means nothing to web pages, feeds and ActivityPub: there the caller is
+          // anonymous (signed-in web sessions are covered in test/web-pages.test.ts, signed
+          // ActivityPub fetches in test/federation/signed-fetch.test.ts).
+          const effective = path.startsWith("/api/") || path.startsWith("/oauth/") ? rule : VIEWERS.anonymous;
           const forbidden = [
-            ...Object.entries(POSTS).filter(([a]) => !rule.sees.includes(a as Audience)).map(([, w]) => w),
-            ...(rule.field ? [] : [FIELD]),
+            ...Object.entries(POSTS).filter(([a]) => !effective.sees.includes(a as Audience)).map(([, w]) => w),
+            ...(effective.field ? [] : [FIELD]),
             ...PRIVATE_WORDS,
           ];
           for (const word of forbidden) {

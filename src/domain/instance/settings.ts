@@ -8,6 +8,8 @@ import type { Ctx } from "../context.ts";
 export const SETTINGS = {
   /** what logged-out visitors may see: everything people made public, profiles only, or nothing */
   loggedOutAccess: z.enum(["all", "profiles", "none"]).default("all"),
+  /** RSS/Atom feeds of people's public posts; off for the site, and each person must turn theirs on too */
+  feedsEnabled: z.boolean().default(false),
   description: z.string().max(5000).default("A Caracol community."),
   contactEmail: z.string().max(320).default(""),
   rules: z.array(z.string().max(1000)).max(100).default([]),

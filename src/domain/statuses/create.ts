@@ -13,6 +13,7 @@ import { audienceFromRequest, type MastodonVisibility } from "./visibility.ts";
 import { countStatusChars, formatStatusText } from "./format.ts";
 import { setStatusMentions, setStatusTags } from "./content.ts";
 import { invalid, notFoundError } from "./errors.ts";
+import { storedDefaultAudience } from "../accounts/privacy-settings.ts";
 
 export type StatusRow = typeof statuses.$inferSelect;
 
@@ -59,7 +60,10 @@ async function findByIdempotencyKey(ctx: Ctx, accountId: string, key: string): P
   return row?.status ?? null;
 }
 
-async function resolveAudience(ctx: Ctx, input: NewStatus, defaultVisibility: MastodonVisibility) {
+async function resolveAudience(ctx: Ctx, input: NewStatus, defaultVisibility: MastodonVisibility, privacy: Record<string, string>) {
+  // Without visibility or audience, the person's Caracol default audience (privacy settings) comes first.
+  const defaultAudience = input.visibility || input.caracolAudience ? null : storedDefaultAudience(privacy, defaultVisibility);
+  if (defaultAudience) input = { ...input, caracolAudience: defaultAudience, circleId: input.circleId ?? privacy.defaultCircleId };
   const { audience, localOnly } = audienceFromRequest(input.visibility ?? defaultVisibility, input.localOnly ?? false, input.caracolAudience);
   if (audience !== "circle") return { audience, localOnly, circleId: null };
   if (!input.circleId) throw invalid("caracol_circle_id is required for the circle audience");
@@ -90,12 +94,12 @@ export async function createStatus(ctx: Ctx, input: NewStatus): Promise<{ status
   const language = normalizeLanguage(input.language);
 
   const [author] = await ctx.db
-    .select({ username: accounts.username, defaultVisibility: users.defaultVisibility, defaultSensitive: users.defaultSensitive, defaultLanguage: users.defaultLanguage })
+    .select({ username: accounts.username, defaultVisibility: users.defaultVisibility, defaultSensitive: users.defaultSensitive, defaultLanguage: users.defaultLanguage, privacy: users.privacy })
     .from(accounts)
     .innerJoin(users, eq(users.accountId, accounts.id))
     .where(eq(accounts.id, input.accountId));
   if (!author) throw notFoundError();
-  const { audience, localOnly, circleId } = await resolveAudience(ctx, input, author.defaultVisibility);
+  const { audience, localOnly, circleId } = await resolveAudience(ctx, input, author.defaultVisibility, author.privacy);
   const parent = input.inReplyToId ? await replyTarget(ctx, input.accountId, input.inReplyToId) : null;
   const formatted = await formatStatusText(ctx, text);
 

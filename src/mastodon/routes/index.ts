@@ -17,6 +17,8 @@ import { miscRoutes } from "./misc.ts";
 import { registrationsRoutes } from "./registrations.ts";
 import { adminRoutes } from "./admin.ts";
 import { oauthRoutes } from "../oauth/routes.ts";
+import { oembedRoutes } from "./oembed.ts";
+import { caracolRoutes } from "./caracol.ts";
 
 export function mastodonApi() {
   const app = new Hono<AppEnv>();
@@ -37,6 +39,8 @@ export function mastodonApi() {
     miscRoutes,
     registrationsRoutes,
     adminRoutes,
+    caracolRoutes,
+    oembedRoutes,
   ]) {
     app.route("/api", sub());
   }
