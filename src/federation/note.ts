@@ -14,7 +14,7 @@ type MediaRow = typeof mediaAttachments.$inferSelect;
 export type Addressing = { to: URL[]; cc: URL[] };
 
 /** Who a status is addressed to. Local-only statuses are never federated, so they have no addressing. */
-export function addressingFor(s: Pick<StatusRow, "audience" | "localOnly">, followers: URL, mentioned: URL[]): Addressing | null {
+export function addressingFor(s: Pick<StatusRow, "audience" | "localOnly"> & { circleId?: string | null }, followers: URL, mentioned: URL[]): Addressing | null {
   if (s.localOnly) return null;
   switch (s.audience) {
     case "public":
@@ -29,6 +29,11 @@ export function addressingFor(s: Pick<StatusRow, "audience" | "localOnly">, foll
     case "direct":
       return { to: mentioned, cc: [] };
     case "circle":
+      // Addressed to the circle (a collection id of ours) and the followers, never the public:
+      // a server that does not know circles keeps it to followers. Who receives it is decided
+      // per recipient by the gate (followers on the circle's servers).
+      if (!s.circleId) return null;
+      return { to: [new URL(`/circles/${s.circleId}`, followers)], cc: [followers, ...mentioned] };
     case "local":
       return null;
   }

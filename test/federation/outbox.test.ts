@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { and, eq } from "drizzle-orm";
 import { startTestServer, type TestServer } from "../helpers/app.ts";
 import { startPeer, type Peer, type ReceivedActivity } from "../helpers/peer.ts";
-import { accounts, blocks, deliveryFailures, domainBlocks, followRequests, statuses } from "../../src/db/schema/index.ts";
+import { accounts, blocks, circleMembers, circles, deliveryFailures, domainBlocks, followRequests, statuses } from "../../src/db/schema/index.ts";
 import { newId } from "../../src/lib/id.ts";
 import { inboxAllowed } from "../../src/federation/outbox/recipients.ts";
 import { api, follow, localUser, objectId, remoteAccount, sleep } from "./outbox-helpers.ts";
@@ -110,6 +110,19 @@ test("posts reach exactly the servers their audience allows", async () => {
     [["http", 404, A.inboxUrl("ghost")]],
     "a permanent failure (404) is recorded once, not retried",
   );
+});
+
+test("a circle post reaches followers on the circle's servers only, not addressed to the public", async () => {
+  const circleId = newId();
+  await server.app.ctx.db.insert(circles).values({ id: circleId, name: "neighbours" });
+  await server.app.ctx.db.insert(circleMembers).values({ circleId, domain: `${A.host}:${A.port}` });
+  const post = await call(alice.token, "POST", "/api/v1/statuses", { status: "circle words", caracol_audience: "circle", caracol_circle_id: circleId });
+  const got = await arrives(A, "Create", post.uri);
+  signedByAlice(got);
+  assert.ok(![...got.to, ...got.cc].includes(PUBLIC), "never addressed to the public");
+  await sleep(QUIET_MS);
+  assert.equal(of(B, "Create", post.uri).length, 0, "a server outside the circle gets nothing");
+  assert.deepEqual(S.received, [], "a suspended server gets nothing");
 });
 
 test("edit -> Update, delete -> Delete, to the servers that had the post", async () => {

@@ -43,7 +43,7 @@ async function noteActivity(fctx: F, s: StatusRow, kind: "create" | "update", ev
   const author = await localAccount(ctx, s.accountId);
   if (!author || s.reblogOfId) return [];
   const note = await statusToNote(fctx, s, author.username);
-  if (!note) return []; // local-only, local and circle audiences are never federated
+  if (!note) return []; // local-only and local audiences are never federated
   const mentioned = (await ctx.db.select({ id: mentions.accountId }).from(mentions).where(eq(mentions.statusId, s.id))).map((m) => m.id);
   const candidates = [...(await remoteFollowers(ctx, author.id)), ...(await remoteAccounts(ctx, [...mentioned, s.inReplyToAccountId]))];
   const { deliveries, refused } = await deliveriesFor(ctx, candidates, (viewer) => seesAll(ctx, viewer, [s]));
