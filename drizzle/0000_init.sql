@@ -297,6 +297,9 @@ CREATE TABLE "circle_members" (
 CREATE TABLE "circles" (
 	"id" bigint PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"published" boolean DEFAULT false NOT NULL,
+	"source_url" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -336,15 +339,112 @@ CREATE TABLE "fedify_queue" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "blocklist_entries" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"subscription_id" bigint NOT NULL,
+	"domain" text,
+	"digest" text NOT NULL,
+	"severity" text NOT NULL,
+	"reject_media" boolean DEFAULT false NOT NULL,
+	"reject_reports" boolean DEFAULT false NOT NULL,
+	"public_comment" text,
+	"state" text DEFAULT 'active' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "blocklist_subscriptions" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"source" text NOT NULL,
+	"format" text DEFAULT 'auto' NOT NULL,
+	"priority" integer DEFAULT 100 NOT NULL,
+	"severity_cap" text DEFAULT 'suspend' NOT NULL,
+	"excluded_domains" text[] DEFAULT '{}'::text[] NOT NULL,
+	"review_new_entries" boolean DEFAULT false NOT NULL,
+	"refresh_hours" integer DEFAULT 24 NOT NULL,
+	"circle_id" bigint,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"etag" text,
+	"last_fetched_at" timestamp with time zone,
+	"last_status" text,
+	"last_report" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "circle_rules" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"circle_id" bigint NOT NULL,
+	"domain" text NOT NULL,
+	"severity" text NOT NULL,
+	"reject_media" boolean DEFAULT false NOT NULL,
+	"reject_reports" boolean DEFAULT false NOT NULL,
+	"public_comment" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "domain_allows" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"domain" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "domain_blocks" (
 	"id" bigint PRIMARY KEY NOT NULL,
 	"domain" text NOT NULL,
 	"severity" text NOT NULL,
 	"reject_media" boolean DEFAULT false NOT NULL,
 	"reject_reports" boolean DEFAULT false NOT NULL,
+	"followers_only" boolean DEFAULT false NOT NULL,
 	"private_comment" text,
 	"public_comment" text,
 	"obfuscate" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "held_activities" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"domain" text NOT NULL,
+	"activity_id" text,
+	"activity_type" text NOT NULL,
+	"activity" jsonb NOT NULL,
+	"inbox_account_id" bigint,
+	"local_targets" text[] DEFAULT '{}'::text[] NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "relays" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"inbox_url" text NOT NULL,
+	"actor_uri" text,
+	"state" text DEFAULT 'pending' NOT NULL,
+	"follow_activity_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "server_reviews" (
+	"domain" text PRIMARY KEY NOT NULL,
+	"state" text DEFAULT 'pending' NOT NULL,
+	"introduction" text,
+	"introduction_contact" text,
+	"introduction_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"decided_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "server_scans" (
+	"domain" text PRIMARY KEY NOT NULL,
+	"verdict" text DEFAULT 'unknown' NOT NULL,
+	"evidence" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"published_blocks" jsonb,
+	"published_policy" jsonb,
+	"scanned_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "transitive_overrides" (
+	"domain" text PRIMARY KEY NOT NULL,
+	"action" text NOT NULL,
+	"comment" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -442,6 +542,7 @@ ALTER TABLE "filter_statuses" ADD CONSTRAINT "filter_statuses_filter_id_filters_
 ALTER TABLE "filter_statuses" ADD CONSTRAINT "filter_statuses_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "filters" ADD CONSTRAINT "filters_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "circle_members" ADD CONSTRAINT "circle_members_circle_id_circles_id_fk" FOREIGN KEY ("circle_id") REFERENCES "public"."circles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "blocklist_entries" ADD CONSTRAINT "blocklist_entries_subscription_id_blocklist_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."blocklist_subscriptions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_moved_to_account_id_accounts_id_fk" FOREIGN KEY ("moved_to_account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -493,7 +594,15 @@ CREATE UNIQUE INDEX "custom_emojis_shortcode_domain_idx" ON "custom_emojis" USIN
 CREATE INDEX "fedify_kv_expires_idx" ON "fedify_kv" USING btree ("expires_at") WHERE "fedify_kv"."expires_at" is not null;--> statement-breakpoint
 CREATE INDEX "fedify_queue_ready_idx" ON "fedify_queue" USING btree ("queue","deliver_after","id") WHERE "fedify_queue"."failed_at" is null;--> statement-breakpoint
 CREATE INDEX "fedify_queue_ordering_idx" ON "fedify_queue" USING btree ("queue","ordering_key","id") WHERE "fedify_queue"."ordering_key" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "blocklist_entries_sub_digest_idx" ON "blocklist_entries" USING btree ("subscription_id","digest");--> statement-breakpoint
+CREATE INDEX "blocklist_entries_digest_idx" ON "blocklist_entries" USING btree ("digest");--> statement-breakpoint
+CREATE UNIQUE INDEX "blocklist_subscriptions_source_idx" ON "blocklist_subscriptions" USING btree ("source");--> statement-breakpoint
+CREATE UNIQUE INDEX "circle_rules_circle_domain_idx" ON "circle_rules" USING btree ("circle_id","domain");--> statement-breakpoint
+CREATE UNIQUE INDEX "domain_allows_domain_idx" ON "domain_allows" USING btree ("domain");--> statement-breakpoint
 CREATE UNIQUE INDEX "domain_blocks_domain_idx" ON "domain_blocks" USING btree ("domain");--> statement-breakpoint
+CREATE INDEX "held_activities_domain_idx" ON "held_activities" USING btree ("domain","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "held_activities_activity_idx" ON "held_activities" USING btree ("activity_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "relays_inbox_idx" ON "relays" USING btree ("inbox_url");--> statement-breakpoint
 CREATE INDEX "delivery_failures_created_idx" ON "delivery_failures" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "delivery_failures_inbox_idx" ON "delivery_failures" USING btree ("inbox");--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_uri_idx" ON "reports" USING btree ("uri");--> statement-breakpoint

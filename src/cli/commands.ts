@@ -8,10 +8,13 @@ import { issueToken } from "../domain/oauth/tokens.ts";
 import { parseScopes } from "../domain/oauth/scopes.ts";
 import { users } from "../db/schema/index.ts";
 
-export type CommandResult = { code: number; out: string; err: string };
+import { fail, ok, type CommandGroup, type CommandResult } from "./result.ts";
 
-const ok = (out: string): CommandResult => ({ code: 0, out, err: "" });
-const fail = (err: string, code = 1): CommandResult => ({ code, out: "", err: err.endsWith("\n") ? err : err + "\n" });
+export type { CommandResult } from "./result.ts";
+
+/** Command groups kept in modules of their own (one line each). */
+const GROUPS: Record<string, CommandGroup> = {
+};
 
 export const USAGE = `Usage: npm run caracol -- <command>
 
@@ -23,6 +26,8 @@ export const USAGE = `Usage: npm run caracol -- <command>
   account approve NAME                    approve a pending sign-up
   account token NAME [--scopes "read write follow"]
                                           print an access token for scripts
+${Object.values(GROUPS).map((g) => g.usage).join("")}
+Commands that change federation policy list what they would change and apply it only with --yes.
 `;
 
 export async function runCommand(ctx: Ctx, argv: string[], stdin: string): Promise<CommandResult> {
@@ -31,6 +36,12 @@ export async function runCommand(ctx: Ctx, argv: string[], stdin: string): Promi
     if (group === "account" && action === "create") return await accountCreate(ctx, rest, stdin);
     if (group === "account" && action === "approve") return await accountApprove(ctx, rest);
     if (group === "account" && action === "token") return await accountToken(ctx, rest);
+    const g = group ? GROUPS[group] : undefined;
+    if (g) {
+      const r = await g.run(ctx, action, rest, stdin);
+      if (r) return r;
+      return fail(g.usage, 2);
+    }
   } catch (e) {
     if (e instanceof AccountError) return fail(`error: ${e.field} ${e.message}`);
     if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || (e as { code?: string }).code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {

@@ -64,6 +64,10 @@ const ROUTES: Record<string, (w: World) => string[]> = {
   "GET /api/v1/admin/accounts": () => ["/api/v1/admin/accounts"],
   "GET /api/v1/admin/accounts/:id": (w) => [`/api/v1/admin/accounts/${w.alice}`],
   "GET /api/v2/admin/accounts": () => ["/api/v2/admin/accounts"],
+  // federation policy: domain rules and relays (admin API)
+  // federation policy: approval-first and allow-list
+  // federation policy: subscriptions and circles
+  // federation policy: transitive scans, peers, published policy
   "GET /api/v1/announcements": () => ["/api/v1/announcements"],
   "GET /api/v1/apps/verify_credentials": () => ["/api/v1/apps/verify_credentials"],
   "GET /api/v1/blocks": () => ["/api/v1/blocks"],

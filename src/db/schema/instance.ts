@@ -13,6 +13,11 @@ export const circles = pgTable(
   {
     id: snowflake("id").primaryKey(),
     name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** members and shared rules are served as JSON at /circles/{id} */
+    published: boolean("published").notNull().default(false),
+    /** set when this circle mirrors one published elsewhere (kept in sync by its subscription) */
+    sourceUrl: text("source_url"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("circles_name_idx").on(t.name)],

@@ -13,6 +13,21 @@ export const SETTINGS = {
   description: z.string().max(5000).default("A Caracol community."),
   contactEmail: z.string().max(320).default(""),
   rules: z.array(z.string().max(1000)).max(100).default([]),
+  /**
+   * blocklist: everyone except blocked servers; allowlist: only servers in domain_allows;
+   * approval: as allowlist, but a server not yet known waits for an admin instead of being refused
+   */
+  federationMode: z.enum(["blocklist", "allowlist", "approval"]).default("blocklist"),
+  /** what happens to a server found federating with a domain we suspend */
+  transitivePolicy: z.enum(["off", "warn", "restrict", "block"]).default("restrict"),
+  /** who may read /api/v1/instance/domain_blocks (Mastodon: show_domain_blocks) */
+  domainBlocksVisibility: z.enum(["none", "users", "all"]).default("none"),
+  /** who may read /api/v1/instance/peers */
+  peersVisibility: z.enum(["none", "users", "all"]).default("none"),
+  /** list our domain rules (suspend/silence, obfuscated as chosen) in NodeInfo metadata */
+  publishRulesInNodeinfo: z.boolean().default(false),
+  /** our letter of introduction to servers in approval-first mode (NodeInfo metadata) */
+  introduction: z.object({ text: z.string().max(2000), contact: z.string().max(320) }).default({ text: "", contact: "" }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -5,9 +5,9 @@
 // that server. Only our own accounts and posts are looked at in it; the rest is ignored.
 import type { Add, Flag, Remove } from "@fedify/vocab";
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { accounts, domainBlocks, pins, reports, statuses } from "../../db/schema/index.ts";
+import { accounts, pins, reports, statuses } from "../../db/schema/index.ts";
 import { newId } from "../../lib/id.ts";
-import { domainAndParents } from "../../domain/federation-policy/standing.ts";
+import { serverPolicy } from "../../domain/federation-policy/standing.ts";
 import { hostOf } from "../mappers/common.ts";
 import { budget } from "../resolve-context.ts";
 import { resolveRemoteStatus } from "../resolve.ts";
@@ -18,11 +18,7 @@ export async function onFlag(ictx: InboxCtx, activity: Flag): Promise<void> {
   if (!c) return;
   const ctx = ictx.data;
   const host = hostOf(c.actor) ?? "";
-  const [rule] = await ctx.db
-    .select({ id: domainBlocks.id })
-    .from(domainBlocks)
-    .where(and(inArray(domainBlocks.domain, domainAndParents(host)), eq(domainBlocks.rejectReports, true)));
-  if (rule) return ignore(c, "reports from this server are rejected");
+  if ((await serverPolicy(ctx, host)).rejectReports) return ignore(c, "reports from this server are rejected");
   const objects = c.objects.slice(0, 100);
   const localAccounts = await ctx.db.select({ id: accounts.id, uri: accounts.uri, domain: accounts.domain }).from(accounts).where(inArray(accounts.uri, objects));
   const reported = await ctx.db.select({ id: statuses.id, accountId: statuses.accountId }).from(statuses).where(inArray(statuses.uri, objects));
