@@ -15,6 +15,7 @@ import { createCaracolFederation, type CaracolFederation, type CaracolFederation
 import { federationMiddleware } from "./federation/middleware.ts";
 import { nodeInfoRoutes } from "./federation/nodeinfo.ts";
 import { createOutbox } from "./federation/outbox/index.ts";
+import { runScheduledJobs } from "./server/jobs.ts";
 
 export type App = {
   hono: Hono<AppEnv>;
@@ -27,7 +28,7 @@ export type App = {
   close(): Promise<void>;
 };
 
-export async function createApp(config: Config, opts: { database?: Database; federation?: CaracolFederationOptions } = {}): Promise<App> {
+export async function createApp(config: Config, opts: { database?: Database; federation?: CaracolFederationOptions; /** tests run jobs by calling them */ scheduledJobs?: boolean } = {}): Promise<App> {
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/db` }));
   const ctx = createCtx(database.db, config);
@@ -39,6 +40,7 @@ export async function createApp(config: Config, opts: { database?: Database; fed
 
   hono.use(async (c, next) => {
     c.set("ctx", ctx);
+    c.set("federation", federation);
     await next();
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
@@ -78,7 +80,7 @@ export async function createApp(config: Config, opts: { database?: Database; fed
     database,
     federation,
     startWorkers: async (signal) => {
-      await Promise.all([federation.startQueue(ctx, { signal }), outbox.work(signal)]);
+      await Promise.all([federation.startQueue(ctx, { signal }), outbox.work(signal), opts.scheduledJobs === false ? null : runScheduledJobs(ctx, federation, signal)]);
     },
     fetch: async (req) => hono.fetch(req),
     close: () => database.close(),

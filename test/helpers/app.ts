@@ -48,7 +48,7 @@ export function validating(fetchFn: (r: Request) => Promise<Response>, errors: s
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ CARACOL_ORIGIN: "http://caracol.test", CARACOL_DATA_DIR: "/nonexistent", ...env });
   const database = await freshDatabase();
-  const app = await createApp(config, { database });
+  const app = await createApp(config, { database, scheduledJobs: false });
   const specErrors: string[] = [];
   const fetchValidated = validating(app.fetch, specErrors);
   const t = app as TestApp;
@@ -90,7 +90,7 @@ export async function startTestServer(env: Record<string, string> = {}, host = "
   const origin = `http://${host}:${port}`;
   const config = loadConfig({ CARACOL_ORIGIN: origin, CARACOL_DATA_DIR: "/nonexistent", ...env });
   const database = await freshDatabase();
-  const app = await createApp(config, { database });
+  const app = await createApp(config, { database, scheduledJobs: false });
   const specErrors: string[] = [];
   const server = serve({ fetch: validating(app.fetch, specErrors), port, hostname: host });
   await new Promise<void>((r) => server.once("listening", () => r()));

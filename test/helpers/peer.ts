@@ -25,6 +25,11 @@ export type PeerOptions = {
   /** Published objects and collections answer only signed GETs (actor documents stay
    * readable, so that others can fetch the key that verifies our own signatures). */
   requireSignedFetch?: boolean;
+  /**
+   * Plain JSON documents served at fixed paths (NodeInfo, /api/v1/instance/peers, ...), or an
+   * HTTP status to answer there instead; changeable later through `peer.routes`.
+   */
+  routes?: Record<string, unknown | { status: number }>;
 };
 
 export type ReceivedActivity = {
@@ -67,8 +72,10 @@ export type Peer = {
   received: ReceivedActivity[];
   /** Inbox POSTs that were refused (bad or missing signature, ...). */
   refused: Refused[];
-  /** GETs of published objects. */
+  /** GETs of published objects and of `routes`. */
   fetches: FetchRecord[];
+  /** The documents of options.routes, by path (edit to change what the peer serves). */
+  routes: Map<string, unknown | { status: number }>;
   /** Serves `object` (given an id under this peer if it has none) and returns it. */
   publish(actor: string, object: Record<string, unknown>): Record<string, any>;
   publishNote(actor: string, note: { content: string; to?: string[]; cc?: string[]; inReplyTo?: string }): Record<string, any>;
@@ -158,8 +165,16 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
     return key?.id?.href ?? null;
   }
 
+  const routes = new Map(Object.entries(options.routes ?? {}));
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (routes.has(url.pathname) && (request.method === "GET" || request.method === "POST")) {
+      const doc = routes.get(url.pathname);
+      const status = doc && typeof doc === "object" && "status" in doc && Object.keys(doc).length === 1 ? (doc as { status: number }).status : 200;
+      fetches.push({ path: url.pathname, status, signedBy: null });
+      return status === 200 ? Response.json(doc) : new Response("", { status });
+    }
     const object = objects.get(url.pathname);
     if (object && (request.method === "GET" || request.method === "HEAD")) {
       const signedBy = request.headers.has("signature") || request.headers.has("signature-input") ? await signer(request) : null;
@@ -218,6 +233,7 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
     received,
     refused,
     fetches,
+    routes,
     publish,
     publishNote: (actor, note) =>
       publish(actor, {
