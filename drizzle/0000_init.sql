@@ -61,7 +61,10 @@ CREATE TABLE "access_tokens" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone,
 	"revoked_at" timestamp with time zone,
-	"last_used_at" timestamp with time zone
+	"last_used_at" timestamp with time zone,
+	"narrow_no_direct" boolean DEFAULT false NOT NULL,
+	"narrow_no_others_private" boolean DEFAULT false NOT NULL,
+	"grant_expires_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "apps" (
@@ -86,6 +89,9 @@ CREATE TABLE "authorization_codes" (
 	"code_challenge_method" text,
 	"expires_at" timestamp with time zone NOT NULL,
 	"used_at" timestamp with time zone,
+	"narrow_no_direct" boolean DEFAULT false NOT NULL,
+	"narrow_no_others_private" boolean DEFAULT false NOT NULL,
+	"grant_ttl_days" integer,
 	"token_id" bigint,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -495,6 +501,76 @@ CREATE TABLE "media_attachments" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "app_rules" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"value" text NOT NULL,
+	"action" text NOT NULL,
+	"comment" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "terms_versions" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"text" text NOT NULL,
+	"published_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "user_agreements" (
+	"account_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"version_id" bigint,
+	"agreed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "user_agreements_account_id_kind_pk" PRIMARY KEY("account_id","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "ip_blocklist_entries" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"subscription_id" bigint NOT NULL,
+	"range" text NOT NULL,
+	"severity" text NOT NULL,
+	"comment" text DEFAULT '' NOT NULL,
+	"state" text DEFAULT 'active' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ip_blocklist_subscriptions" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"source" text NOT NULL,
+	"default_severity" text DEFAULT 'sign_up_block' NOT NULL,
+	"severity_cap" text DEFAULT 'no_access' NOT NULL,
+	"review_new_entries" boolean DEFAULT false NOT NULL,
+	"max_entries" integer DEFAULT 10000 NOT NULL,
+	"refresh_hours" integer DEFAULT 24 NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"last_fetched_at" timestamp with time zone,
+	"last_status" text,
+	"last_report" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ip_blocks" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"range" text NOT NULL,
+	"severity" text NOT NULL,
+	"comment" text DEFAULT '' NOT NULL,
+	"expires_at" timestamp with time zone,
+	"subscription_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "rate_limit_counters" (
+	"rule" text NOT NULL,
+	"subject" text NOT NULL,
+	"window_start" timestamp with time zone NOT NULL,
+	"window_end" timestamp with time zone NOT NULL,
+	"count" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "rate_limit_counters_rule_subject_window_start_pk" PRIMARY KEY("rule","subject","window_start")
+);
+--> statement-breakpoint
 ALTER TABLE "account_keys" ADD CONSTRAINT "account_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -549,6 +625,8 @@ ALTER TABLE "reports" ADD CONSTRAINT "reports_account_id_accounts_id_fk" FOREIGN
 ALTER TABLE "reports" ADD CONSTRAINT "reports_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "media_attachments" ADD CONSTRAINT "media_attachments_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "media_attachments" ADD CONSTRAINT "media_attachments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "user_agreements" ADD CONSTRAINT "user_agreements_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ip_blocklist_entries" ADD CONSTRAINT "ip_blocklist_entries_subscription_id_ip_blocklist_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."ip_blocklist_subscriptions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "account_keys_account_type_idx" ON "account_keys" USING btree ("account_id","type");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_uri_idx" ON "accounts" USING btree ("uri");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_username_domain_idx" ON "accounts" USING btree (lower("username"),coalesce(lower("domain"), ''));--> statement-breakpoint
@@ -557,6 +635,7 @@ CREATE UNIQUE INDEX "users_email_idx" ON "users" USING btree (lower("email"));--
 CREATE UNIQUE INDEX "access_tokens_token_hash_idx" ON "access_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "access_tokens_refresh_hash_idx" ON "access_tokens" USING btree ("refresh_token_hash");--> statement-breakpoint
 CREATE INDEX "access_tokens_account_idx" ON "access_tokens" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "access_tokens_app_idx" ON "access_tokens" USING btree ("app_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "apps_client_id_idx" ON "apps" USING btree ("client_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "bookmarks_pair_idx" ON "bookmarks" USING btree ("account_id","status_id");--> statement-breakpoint
 CREATE INDEX "bookmarks_status_idx" ON "bookmarks" USING btree ("status_id");--> statement-breakpoint
@@ -608,4 +687,10 @@ CREATE INDEX "delivery_failures_inbox_idx" ON "delivery_failures" USING btree ("
 CREATE UNIQUE INDEX "reports_uri_idx" ON "reports" USING btree ("uri");--> statement-breakpoint
 CREATE INDEX "reports_target_idx" ON "reports" USING btree ("target_account_id","id");--> statement-breakpoint
 CREATE INDEX "media_attachments_status_idx" ON "media_attachments" USING btree ("status_id","position");--> statement-breakpoint
-CREATE INDEX "media_attachments_unattached_idx" ON "media_attachments" USING btree ("account_id","created_at") WHERE "media_attachments"."status_id" is null;
+CREATE INDEX "media_attachments_unattached_idx" ON "media_attachments" USING btree ("account_id","created_at") WHERE "media_attachments"."status_id" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "app_rules_kind_value_idx" ON "app_rules" USING btree ("kind","value");--> statement-breakpoint
+CREATE INDEX "terms_versions_kind_idx" ON "terms_versions" USING btree ("kind","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "ip_blocklist_entries_sub_range_idx" ON "ip_blocklist_entries" USING btree ("subscription_id","range");--> statement-breakpoint
+CREATE UNIQUE INDEX "ip_blocklist_subscriptions_source_idx" ON "ip_blocklist_subscriptions" USING btree ("source");--> statement-breakpoint
+CREATE UNIQUE INDEX "ip_blocks_range_idx" ON "ip_blocks" USING btree ("range");--> statement-breakpoint
+CREATE INDEX "rate_limit_counters_end_idx" ON "rate_limit_counters" USING btree ("window_end");

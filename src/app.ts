@@ -16,6 +16,9 @@ import { federationMiddleware } from "./federation/middleware.ts";
 import { nodeInfoRoutes } from "./federation/nodeinfo.ts";
 import { createOutbox } from "./federation/outbox/index.ts";
 import { runScheduledJobs } from "./server/jobs.ts";
+import { clientAddressMiddleware, type TestClientAddress } from "./server/client-address.ts";
+import { ipBlockMiddleware } from "./server/ip-block-middleware.ts";
+import { rateLimitMiddleware } from "./server/rate-limit-middleware.ts";
 
 export type App = {
   hono: Hono<AppEnv>;
@@ -24,11 +27,12 @@ export type App = {
   federation: CaracolFederation;
   /** starts the delivery and inbox workers; they stop when the signal aborts */
   startWorkers(signal: AbortSignal): Promise<void>;
-  fetch: (req: Request) => Promise<Response>;
+  /** `env` carries the Node socket (from @hono/node-server): the client address comes from it */
+  fetch: (req: Request, env?: unknown) => Promise<Response>;
   close(): Promise<void>;
 };
 
-export async function createApp(config: Config, opts: { database?: Database; federation?: CaracolFederationOptions; /** tests run jobs by calling them */ scheduledJobs?: boolean } = {}): Promise<App> {
+export async function createApp(config: Config, opts: { database?: Database; federation?: CaracolFederationOptions; /** tests run jobs by calling them */ scheduledJobs?: boolean; /** tests without a socket name the client address; a socket always wins */ testClientAddress?: TestClientAddress; /** clock for IP-block expiry and rate-limit windows (tests) */ clock?: () => number } = {}): Promise<App> {
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/db` }));
   const ctx = createCtx(database.db, config);
@@ -68,6 +72,9 @@ export async function createApp(config: Config, opts: { database?: Database; fed
     return c.html("<!doctype html><title>Not found</title><h1>Not found</h1><p>There is nothing here.</p>", 404);
   });
 
+  hono.use(clientAddressMiddleware(config.trustedProxies, opts.testClientAddress));
+  hono.use(ipBlockMiddleware(opts.clock));
+  hono.use(rateLimitMiddleware(undefined, opts.clock));
   hono.use(federationMiddleware(federation));
   hono.route("/", nodeInfoRoutes());
   hono.route("/", staticRoutes());
@@ -82,7 +89,7 @@ export async function createApp(config: Config, opts: { database?: Database; fed
     startWorkers: async (signal) => {
       await Promise.all([federation.startQueue(ctx, { signal }), outbox.work(signal), opts.scheduledJobs === false ? null : runScheduledJobs(ctx, federation, signal)]);
     },
-    fetch: async (req) => hono.fetch(req),
+    fetch: async (req, env) => hono.fetch(req, env),
     close: () => database.close(),
   };
 }

@@ -31,6 +31,7 @@ const NONE = {
   domain_blocking: false,
   endorsed: false,
   note: "",
+  caracol_server_notice: null,
 };
 
 test("relationships in every state, from both sides", async () => {

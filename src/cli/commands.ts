@@ -9,11 +9,29 @@ import { parseScopes } from "../domain/oauth/scopes.ts";
 import { users } from "../db/schema/index.ts";
 
 import { fail, ok, type CommandGroup, type CommandResult } from "./result.ts";
+import { federationCommands, serverCommands } from "./server-commands.ts";
+import { domainCommands } from "./domain-commands.ts";
+import { relayCommands } from "./relay-commands.ts";
+import { transitiveCommands } from "./transitive-commands.ts";
+import { ipCommands } from "./ip-commands.ts";
+import { appCommands } from "./app-commands.ts";
+import { termsCommands } from "./terms-commands.ts";
+import { subscriptionCommands } from "./subscription-commands.ts";
+import { circleCommands } from "./circle-commands.ts";
+import { blocklistCommands } from "./blocklist-commands.ts";
 
 export type { CommandResult } from "./result.ts";
 
 /** Command groups kept in modules of their own (one line each). */
 const GROUPS: Record<string, CommandGroup> = {
+  subscription: subscriptionCommands, circle: circleCommands, blocklist: blocklistCommands,
+  federation: federationCommands, server: serverCommands,
+  domain: domainCommands,
+  relay: relayCommands,
+  transitive: transitiveCommands,
+  ip: ipCommands,
+  app: appCommands,
+  terms: termsCommands,
 };
 
 export const USAGE = `Usage: npm run caracol -- <command>

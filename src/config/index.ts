@@ -1,6 +1,7 @@
 // The only module that reads process.env. Everything else receives a frozen Config.
 import path from "node:path";
 import { z } from "zod";
+import { formatRange, parseRange } from "../lib/ip.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -27,6 +28,17 @@ const schema = z.object({
   CARACOL_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
   CARACOL_ADMIN_SOCKET: bool.default(true),
   CARACOL_REQUIRE_SIGNED_FETCH: bool.default(true),
+  CARACOL_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const ranges = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = ranges.filter((r) => !parseRange(r));
+      if (bad.length) ctx.addIssue({ code: "custom", message: `not an IP address or CIDR range: ${bad.join(", ")}` });
+      return bad.length ? [] : ranges.map((r) => formatRange(parseRange(r)!));
+    }),
+  CARACOL_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  CARACOL_RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(1000).default(1),
 });
 
 export type Config = Readonly<{
@@ -48,6 +60,11 @@ export type Config = Readonly<{
   adminSocket: boolean;
   /** ActivityPub GETs need an HTTP signature (authorized fetch) */
   requireSignedFetch: boolean;
+  /** canonical CIDR ranges of reverse proxies whose X-Forwarded-For is believed */
+  trustedProxies: readonly string[];
+  rateLimits: boolean;
+  /** scales every rate limit (2 doubles them) */
+  rateLimitMultiplier: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -81,5 +98,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.CARACOL_LOG_LEVEL,
     adminSocket: e.CARACOL_ADMIN_SOCKET,
     requireSignedFetch: e.CARACOL_REQUIRE_SIGNED_FETCH,
+    trustedProxies: Object.freeze(e.CARACOL_TRUSTED_PROXIES),
+    rateLimits: e.CARACOL_RATE_LIMITS === "on",
+    rateLimitMultiplier: e.CARACOL_RATE_LIMIT_MULTIPLIER,
   });
 }

@@ -23,7 +23,11 @@ export type DomainEvent =
   | { type: "follow.rejected"; accountId: string; targetAccountId: string; uri: string | null }
   | { type: "block.created"; blockId: string; accountId: string; targetAccountId: string; uri: string | null }
   | { type: "block.deleted"; blockId: string; accountId: string; targetAccountId: string; uri: string | null }
-  | { type: "account.updated"; accountId: string };
+  | { type: "account.updated"; accountId: string }
+  /** the instance actor follows a relay (Follow of as:Public, as Mastodon does) */
+  | { type: "relay.follow"; relayId: string; inboxUrl: string }
+  /** the instance actor leaves a relay; the row is gone, so the event carries what the Undo names */
+  | { type: "relay.unfollow"; inboxUrl: string; actorUri: string | null; followActivityId: string };
 
 export type EventSink = { emit(event: DomainEvent): Promise<void> };
 

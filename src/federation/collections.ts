@@ -26,6 +26,12 @@ async function graphAccess(fctx: Context<Ctx>, username: string, list: ProfilePa
   return { account, items: view.parts[list], count: view.parts[countPart] };
 }
 
+/** Whether the requester may list `accountId`'s posts at all (the profile's "list of posts" part). */
+export async function mayListPosts(fctx: Context<Ctx>, viewer: Parameters<typeof profileView>[0], accountId: string): Promise<boolean> {
+  const facts = (await profileFacts(fctx.data, viewer, [accountId])).get(accountId);
+  return !!facts && profileView(viewer, facts).parts.posts;
+}
+
 const PAGE = 50;
 
 export function registerCollections(federation: CaracolFederation): void {
@@ -77,7 +83,7 @@ export function registerCollections(federation: CaracolFederation): void {
     .setFeaturedDispatcher("/users/{identifier}/collections/featured", async (fctx, identifier) => {
       const viewer = await fetchViewer(fctx);
       const account = await localAccountByUsername(fctx.data, identifier);
-      if (!viewer || !account) return { items: [] };
+      if (!viewer || !account || !(await mayListPosts(fctx, viewer, account.id))) return { items: [] };
       const pinned = fctx.data.db.select({ id: pins.statusId }).from(pins).where(eq(pins.accountId, account.id));
       const rows = await fctx.data.db.select().from(statuses).where(and(eq(statuses.accountId, account.id), inArray(statuses.id, pinned)));
       const items: Note[] = [];

@@ -15,7 +15,7 @@ import { accountKeyPairs, instanceKeyPairs } from "./keys.ts";
 import { fetchViewer, remoteViewer } from "./remote-viewer.ts";
 import { INSTANCE_ACTOR, instanceActor, localActor } from "./actor.ts";
 import { statusToNote } from "./note.ts";
-import { registerCollections } from "./collections.ts";
+import { mayListPosts, registerCollections } from "./collections.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { createLoaderFactories, userAgentFor } from "./fetch/index.ts";
 import { guardOutbox } from "./outbox/guard.ts";
@@ -114,7 +114,8 @@ export function createCaracolFederation(ctx: Ctx, options: CaracolFederationOpti
     .setOutboxDispatcher("/users/{identifier}/outbox", async (fctx, identifier) => {
       const viewer = await fetchViewer(fctx);
       const account = identifier === INSTANCE_ACTOR ? null : await localAccountByUsername(fctx.data, identifier);
-      if (!viewer || !account) return { items: [] };
+      // The outbox lists posts, so the profile's "list of posts" audience applies before each post's own.
+      if (!viewer || !account || !(await mayListPosts(fctx, viewer, account.id))) return { items: [] };
       const rows = await fctx.data.db.select().from(statuses).where(and(eq(statuses.accountId, account.id), isNull(statuses.reblogOfId))).orderBy(desc(statuses.id)).limit(20);
       const visible = await filterVisibleStatuses(fctx.data, viewer, rows);
       const items: Create[] = [];

@@ -1,10 +1,13 @@
 // NodeInfo 2.1 and 2.0, and host-meta. Usage numbers are withheld: instance statistics are
 // the first index harvesters build of which servers are worth scraping (docs/PRIVACY.md).
+// The metadata states our federation policy (published-policy.ts): Caracol's `caracol` field,
+// and Akkoma/Pleroma's `federation` and `localBubbleInstances`, which crawlers already read.
 import { Hono } from "hono";
 import type { AppEnv } from "../mastodon/env.ts";
 import type { Ctx } from "../domain/context.ts";
 import { CARACOL_VERSION, MASTODON_COMPAT, SOURCE_URL } from "../lib/version.ts";
 import { getSetting } from "../domain/instance/settings.ts";
+import { publishedFederationMetadata } from "../domain/federation-policy/published-policy.ts";
 
 async function nodeInfo(ctx: Ctx, version: "2.0" | "2.1") {
   const software: Record<string, string> = { name: "caracol", version: CARACOL_VERSION };
@@ -12,6 +15,7 @@ async function nodeInfo(ctx: Ctx, version: "2.0" | "2.1") {
     software.repository = SOURCE_URL;
     software.homepage = SOURCE_URL;
   }
+  const { caracol, federation, localBubbleInstances } = await publishedFederationMetadata(ctx);
   return {
     version,
     software,
@@ -25,11 +29,9 @@ async function nodeInfo(ctx: Ctx, version: "2.0" | "2.1") {
       // Client libraries that pick an API dialect from NodeInfo look for these.
       features: ["mastodon_api"],
       compatibility: { mastodon_api: MASTODON_COMPAT },
-      caracol: {
-        signedFetchRequired: ctx.config.requireSignedFetch,
-        federationMode: "blocklist",
-        approvalRequired: ctx.config.registrations === "approval",
-      },
+      federation,
+      localBubbleInstances,
+      caracol,
     },
   };
 }

@@ -7,6 +7,7 @@ import { accounts, AUDIENCES, mentions, statusEdits, statuses, type Audience } f
 import type { Db } from "../db/client.ts";
 import type { Ctx } from "../domain/context.ts";
 import { newId } from "../lib/id.ts";
+import { serverPolicy } from "../domain/federation-policy/standing.ts";
 import { setStatusMentions, setStatusTags } from "../domain/statuses/content.ts";
 import { COUNTED_REPLY_AUDIENCES } from "../domain/statuses/create.ts";
 import type { RemoteAccountRecord } from "./mappers/actor.ts";
@@ -98,6 +99,8 @@ export async function storeRemoteStatus(ctx: Ctx, r: RemoteStatusRecord, author:
   const at = r.published && r.published < now ? r.published : now;
   const addressed = await addressedAccounts(ctx, r);
   const media = remoteMediaValues(r.attachments);
+  // Pleroma's followers_only: a server held to it has its posts stored as followers-only here
+  const audience = r.audience !== "direct" && r.audience !== "followers" && (await serverPolicy(ctx, author.domain ?? "")).followersOnly ? "followers" : r.audience;
   const row: StatusRow = {
     id: newId(at),
     uri: r.uri,
@@ -111,7 +114,7 @@ export async function storeRemoteStatus(ctx: Ctx, r: RemoteStatusRecord, author:
     spoilerText: r.spoilerText,
     sensitive: r.sensitive || r.spoilerText !== "",
     language: r.language,
-    audience: r.audience,
+    audience,
     localOnly: false,
     applicationId: null,
     circleId: null,
@@ -128,10 +131,10 @@ export async function storeRemoteStatus(ctx: Ctx, r: RemoteStatusRecord, author:
     if (addressed.length) await db.insert(mentions).values(addressed.map((a) => ({ statusId: row.id, accountId: a.id }))).onConflictDoNothing();
     await setStatusTags(db, row.id, r.hashtags);
     await replaceRemoteMedia(db, row.id, author.id, media, at);
-    if (r.audience !== "direct") {
+    if (audience !== "direct") {
       await db.update(accounts).set({ statusesCount: sql`${accounts.statusesCount} + 1`, lastStatusAt: at }).where(eq(accounts.id, author.id));
     }
-    if (parent && COUNTED_REPLY_AUDIENCES.has(r.audience)) {
+    if (parent && COUNTED_REPLY_AUDIENCES.has(audience)) {
       await db.update(statuses).set({ repliesCount: sql`${statuses.repliesCount} + 1` }).where(eq(statuses.id, parent.id));
     }
     return true;

@@ -16,7 +16,8 @@ export const bearerAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     const info = await resolveToken(c.var.ctx, raw);
     if (!info) throw unauthorized();
     c.set("token", info);
-    if (info.accountId) c.set("viewer", { kind: "local", accountId: info.accountId, scopes: info.scopes });
+    // The narrowing rides on the viewer, so the gate enforces it on every read path.
+    if (info.accountId) c.set("viewer", { kind: "local", accountId: info.accountId, scopes: info.scopes, ...(info.narrowed ? { narrowed: info.narrowed } : {}) });
   }
   await next();
 };

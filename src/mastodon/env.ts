@@ -12,5 +12,7 @@ export type AppEnv = {
     viewer: Viewer;
     /** for routes that build ActivityPub documents or send activities (view_as, relays, ...) */
     federation: CaracolFederation;
+    /** the client's IP address (canonical text), from the socket or a trusted proxy; null without a socket */
+    clientAddress: string | null;
   };
 };

@@ -4,6 +4,9 @@
 import type { Ctx } from "../domain/context.ts";
 import type { CaracolFederation } from "../federation/federation.ts";
 import { appLogger } from "../lib/logging.ts";
+import { transitiveScanJob } from "../federation/policy-scan/job.ts";
+import { purgeRateLimitCountersJob, syncIpListsJob } from "./abuse-jobs.ts";
+import { blocklistSubscriptionsJob } from "../federation/policy-lists/sync-subscription.ts";
 
 export type ScheduledJob = {
   name: string;
@@ -13,7 +16,12 @@ export type ScheduledJob = {
 };
 
 /** One line per job module. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [];
+export const SCHEDULED_JOBS: ScheduledJob[] = [
+  blocklistSubscriptionsJob,
+  transitiveScanJob,
+  purgeRateLimitCountersJob,
+  syncIpListsJob,
+];
 
 /** Runs every job once shortly after start, then on its interval, until the signal aborts. */
 export async function runScheduledJobs(ctx: Ctx, federation: CaracolFederation, signal: AbortSignal, jobs = SCHEDULED_JOBS): Promise<void> {

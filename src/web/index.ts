@@ -4,6 +4,10 @@ import { pageRoutes } from "./pages.ts";
 import { signInRoutes } from "./sign-in.ts";
 import { signUpRoutes } from "./sign-up.ts";
 import { profileRoutes } from "./profile.ts";
+import { settingsRoutes } from "./settings/index.ts";
+import { circleRoutes } from "./circles.ts";
+import { settingsAppsRoutes } from "./settings-apps.ts";
+import { termsRoutes } from "./terms.ts";
 
 /** Server-rendered pages: sign-in, sign-up, sign-out, about, terms, privacy, profiles. */
 export function webRoutes() {
@@ -12,5 +16,9 @@ export function webRoutes() {
   app.route("/", signInRoutes());
   app.route("/", signUpRoutes());
   app.route("/", profileRoutes());
+  app.route("/", settingsRoutes());
+  app.route("/", circleRoutes());
+  app.route("/", settingsAppsRoutes());
+  app.route("/", termsRoutes());
   return app;
 }

@@ -1,4 +1,4 @@
-// The home page and the about, terms and privacy pages. These stay public whatever the
+// The home page and the about page (terms and privacy: terms.ts). These stay public whatever the
 // logged-out access setting says: people must be able to read the rules before they join.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../mastodon/env.ts";
@@ -46,26 +46,6 @@ ${account}
 ${rules.length ? html`<h2>Rules</h2><ol>${rules.map((r) => html`<li>${r}</li>`)}</ol>` : ""}
 ${contactEmail ? html`<h2>Contact</h2><p>${contactEmail}</p>` : ""}`;
     return simplePage(c, `About ${config.instanceName}`, body);
-  });
-
-  app.get("/terms", async (c) => {
-    const name = c.var.ctx.config.instanceName;
-    const body = html`<p>These are the terms of service of ${name}. The people who run ${name} have not written their own terms yet; until they do, these placeholder terms apply.</p>
-<p>By using ${name} you agree to follow its rules (see <a href="/about">About</a>) and the law, and not to use it to harass people or to collect other people's data.</p>`;
-    return simplePage(c, "Terms of service", body);
-  });
-
-  app.get("/privacy", async (c) => {
-    const name = c.var.ctx.config.instanceName;
-    const body = html`<p>This is the privacy policy of ${name}. The people who run ${name} have not written their own policy yet; this placeholder describes what the Caracol software is built to do by default.</p>
-<ul>
-<li>New posts go to your followers only, and new followers need your approval, unless you change that.</li>
-<li>Your social graph is hidden and search engines are asked not to index you.</li>
-<li>Passwords are stored as argon2 hashes; access tokens and sessions as SHA-256 hashes.</li>
-<li>IP addresses are kept for at most 24 hours, for handling abuse.</li>
-<li>Location and other metadata is removed from the images you upload.</li>
-</ul>`;
-    return simplePage(c, "Privacy policy", body);
   });
 
   return app;

@@ -5,6 +5,7 @@ import { authenticate } from "../domain/accounts/password.ts";
 import { html, page, safeReturnTo } from "./html.ts";
 import { csrfField, csrfTokenFor, currentSession, endSession, readForm, startSession, str } from "./session.ts";
 import type { WebSession } from "../domain/accounts/sessions.ts";
+import { agreementDetour } from "./terms.ts";
 
 const MESSAGES = {
   invalid: "The username, e-mail address or password is not right.",
@@ -53,7 +54,7 @@ export function signInRoutes() {
       return signInPage(c, { session: form.session, returnTo, login, error: MESSAGES[result.reason], status });
     }
     await startSession(c, result.accountId);
-    return c.redirect(returnTo ?? "/", 303);
+    return c.redirect(await agreementDetour(c, result.accountId, returnTo ?? "/"), 303);
   });
 
   app.get("/auth/sign_out", async (c) => {

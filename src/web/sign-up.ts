@@ -8,6 +8,7 @@ import type { WebSession } from "../domain/accounts/sessions.ts";
 import { errorPage, html, page } from "./html.ts";
 import { csrfField, csrfTokenFor, currentSession, readForm, startSession, str } from "./session.ts";
 import { zBool } from "../mastodon/params.ts";
+import { signUpPolicyFor } from "../domain/abuse/ip-blocks.ts";
 
 type Values = { username: string; email: string; reason: string };
 
@@ -21,6 +22,10 @@ const FIELD_LABELS: Record<string, string> = {
 
 function closedPage(c: Context<AppEnv>) {
   return errorPage(c, 403, "Sign-ups are closed", `${c.var.ctx.config.instanceName} is not accepting new accounts at the moment.`);
+}
+
+function blockedPage(c: Context<AppEnv>) {
+  return errorPage(c, 403, "Sign-ups are not possible from here", `${c.var.ctx.config.instanceName} does not accept new accounts from your network.`);
 }
 
 function signUpPage(c: Context<AppEnv>, session: WebSession | null, values: Values, error?: { field: string; message: string }, status = 200) {
@@ -52,6 +57,7 @@ export function signUpRoutes() {
 
   app.get("/auth/sign_up", async (c) => {
     if (c.var.ctx.config.registrations === "closed") return closedPage(c);
+    if ((await signUpPolicyFor(c.var.ctx, c.var.clientAddress)) === "blocked") return blockedPage(c);
     return signUpPage(c, await currentSession(c), { username: "", email: "", reason: "" });
   });
 
@@ -61,9 +67,12 @@ export function signUpRoutes() {
     const p = form.params;
     const values: Values = { username: str(p.username).slice(0, 100), email: str(p.email).slice(0, 320), reason: str(p.reason).slice(0, MAX_REASON + 1) };
     const agreement = zBool.safeParse(p.agreement);
+    const ipPolicy = await signUpPolicyFor(c.var.ctx, c.var.clientAddress);
+    if (ipPolicy === "blocked") return blockedPage(c);
     try {
       const { accountId, approved } = await signUp(c.var.ctx, {
         ...values,
+        needsApproval: ipPolicy === "needs_approval",
         password: str(p.password),
         agreement: agreement.success && agreement.data,
         locale: null,

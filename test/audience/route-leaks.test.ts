@@ -65,9 +65,24 @@ const ROUTES: Record<string, (w: World) => string[]> = {
   "GET /api/v1/admin/accounts/:id": (w) => [`/api/v1/admin/accounts/${w.alice}`],
   "GET /api/v2/admin/accounts": () => ["/api/v2/admin/accounts"],
   // federation policy: domain rules and relays (admin API)
+  "GET /api/v1/admin/domain_blocks": () => ["/api/v1/admin/domain_blocks"],
+  "GET /api/v1/admin/domain_blocks/:id": () => ["/api/v1/admin/domain_blocks/1"],
+  "GET /api/v1/caracol/admin/relays": () => ["/api/v1/caracol/admin/relays"],
   // federation policy: approval-first and allow-list
+  "GET /api/v1/admin/domain_allows": () => ["/api/v1/admin/domain_allows"],
+  "GET /api/v1/admin/domain_allows/:id": () => ["/api/v1/admin/domain_allows/1"],
+  "GET /api/v1/caracol/admin/pending_servers": () => ["/api/v1/caracol/admin/pending_servers"],
   // federation policy: subscriptions and circles
+  "GET /circles/:id": () => ["/circles/1", "/circles/not-an-id"],
+  "GET /api/v1/caracol/admin/subscriptions": () => ["/api/v1/caracol/admin/subscriptions"],
+  "GET /api/v1/caracol/admin/subscriptions/:id": () => ["/api/v1/caracol/admin/subscriptions/1"],
+  "GET /api/v1/caracol/admin/circles": () => ["/api/v1/caracol/admin/circles"],
+  "GET /api/v1/caracol/admin/circles/:id": () => ["/api/v1/caracol/admin/circles/1"],
   // federation policy: transitive scans, peers, published policy
+  "GET /api/v1/caracol/admin/servers": () => ["/api/v1/caracol/admin/servers"],
+  "GET /api/v1/caracol/admin/servers/:domain": () => ["/api/v1/caracol/admin/servers/caracol.test"],
+  "GET /api/v1/instance/peers": () => ["/api/v1/instance/peers"],
+  "GET /api/v1/instance/domain_blocks": () => ["/api/v1/instance/domain_blocks"],
   "GET /api/v1/announcements": () => ["/api/v1/announcements"],
   "GET /api/v1/apps/verify_credentials": () => ["/api/v1/apps/verify_credentials"],
   "GET /api/v1/blocks": () => ["/api/v1/blocks"],
@@ -117,6 +132,18 @@ const ROUTES: Record<string, (w: World) => string[]> = {
   "GET /api/v2/filters/keywords/:id": (w) => [`/api/v2/filters/keywords/${w.aliceKeyword}`],
   "GET /api/v2/filters/statuses/:id": (w) => [`/api/v2/filters/statuses/${w.aliceFilterStatus}`],
   "GET /api/v2/search": () => ["/api/v2/search?q=garden", "/api/v2/search?q=secret&type=statuses", "/api/v2/search?q=alice&type=accounts"],
+  // web settings (signed-in only: every viewer here is logged out on the web, so a redirect)
+  "GET /settings/privacy": () => ["/settings/privacy"],
+  "GET /settings/view_as": () => ["/settings/view_as", "/settings/view_as?as=follower"],
+  "GET /api/v1/admin/ip_blocks": () => ["/api/v1/admin/ip_blocks"],
+  "GET /api/v1/admin/ip_blocks/:id": () => ["/api/v1/admin/ip_blocks/1"],
+  // client apps, narrowed tokens, terms of service
+  "GET /api/v1/caracol/admin/apps": () => ["/api/v1/caracol/admin/apps"],
+  "GET /api/v1/caracol/authorized_apps": () => ["/api/v1/caracol/authorized_apps"],
+  "GET /settings/apps": () => ["/settings/apps"],
+  "GET /auth/agree": () => ["/auth/agree"],
+  "GET /api/v1/instance/terms_of_service": () => ["/api/v1/instance/terms_of_service"],
+  "GET /api/v1/instance/terms_of_service/:date": () => ["/api/v1/instance/terms_of_service/2026-01-01"],
 };
 
 /** What each post says; the words are what we look for in every answer. */

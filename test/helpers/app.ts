@@ -13,7 +13,7 @@ import { issueToken } from "../../src/domain/oauth/tokens.ts";
 export type TestApp = App & {
   config: Config;
   /** fetch a path on the app; JSON responses under /api are validated against the spec */
-  request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  request(path: string, init?: RequestInit & { token?: string; json?: unknown; /** client address (default TEST_CLIENT_ADDRESS) */ from?: string }): Promise<Response>;
   /** creates an approved local account and a token for it */
   user(username: string, opts?: { scopes?: string; admin?: boolean; password?: string }): Promise<{ id: string; token: string; username: string }>;
   specErrors: string[];
@@ -31,10 +31,10 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
 }
 
 /** Wraps a fetch handler so every /api JSON response is validated; failures are collected. */
-export function validating(fetchFn: (r: Request) => Promise<Response>, errors: string[]) {
+export function validating(fetchFn: (r: Request, env?: unknown) => Promise<Response>, errors: string[]) {
   const validate = openapiValidator();
-  return async (req: Request): Promise<Response> => {
-    const res = await fetchFn(req);
+  return async (req: Request, env?: unknown): Promise<Response> => {
+    const res = await fetchFn(req, env);
     const url = new URL(req.url);
     if (validate && url.pathname.startsWith("/api/") && (res.headers.get("content-type") ?? "").includes("application/json")) {
       const body = await res.clone().json();
@@ -45,10 +45,14 @@ export function validating(fetchFn: (r: Request) => Promise<Response>, errors: s
   };
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** Where requests made through fetch (no socket) come from, unless a test names another address. */
+export const TEST_CLIENT_ADDRESS = "192.0.2.10";
+
+export async function createTestApp(env: Record<string, string> = {}, opts: { clock?: () => number } = {}): Promise<TestApp> {
   const config = loadConfig({ CARACOL_ORIGIN: "http://caracol.test", CARACOL_DATA_DIR: "/nonexistent", ...env });
   const database = await freshDatabase();
-  const app = await createApp(config, { database, scheduledJobs: false });
+  const from = new WeakMap<Request, string>();
+  const app = await createApp(config, { database, scheduledJobs: false, testClientAddress: (req) => from.get(req) ?? TEST_CLIENT_ADDRESS, clock: opts.clock });
   const specErrors: string[] = [];
   const fetchValidated = validating(app.fetch, specErrors);
   const t = app as TestApp;
@@ -62,7 +66,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       headers.set("content-type", "application/json");
       body = JSON.stringify(init.json);
     }
-    return fetchValidated(new Request(new URL(path, config.origin), { ...init, headers, body }));
+    const req = new Request(new URL(path, config.origin), { ...init, headers, body });
+    if (init.from) from.set(req, init.from);
+    return fetchValidated(req);
   };
   t.user = async (username, opts = {}) => {
     const { accountId } = await createLocalAccount(app.ctx, {

@@ -10,3 +10,5 @@ export * from "./federation-policy.ts";
 export * from "./delivery.ts";
 export * from "./reports.ts";
 export * from "./media.ts";
+export * from "./apps-policy.ts";
+export * from "./abuse.ts";

@@ -1,4 +1,4 @@
-import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { createdAt, snowflake, ts } from "../columns.ts";
 
@@ -34,6 +34,11 @@ export const authorizationCodes = pgTable("authorization_codes", {
   codeChallengeMethod: text("code_challenge_method"),
   expiresAt: ts("expires_at").notNull(),
   usedAt: ts("used_at"),
+  /** what the person chose on the consent page (or the app's narrowing scopes): carried to the token */
+  narrowNoDirect: boolean("narrow_no_direct").notNull().default(false),
+  narrowNoOthersPrivate: boolean("narrow_no_others_private").notNull().default(false),
+  /** the lifetime the person chose for the token, in days; null: as the instance allows */
+  grantTtlDays: integer("grant_ttl_days"),
   /** the token issued for this code, revoked if the code is replayed (RFC 6749 4.1.2) */
   tokenId: snowflake("token_id"),
   createdAt: createdAt(),
@@ -53,11 +58,17 @@ export const accessTokens = pgTable(
     expiresAt: ts("expires_at"),
     revokedAt: ts("revoked_at"),
     lastUsedAt: ts("last_used_at"),
+    /** narrowed tokens get no direct posts / no followers-only, circle or local posts of others */
+    narrowNoDirect: boolean("narrow_no_direct").notNull().default(false),
+    narrowNoOthersPrivate: boolean("narrow_no_others_private").notNull().default(false),
+    /** the end the person chose at consent; refreshing never carries a token past it */
+    grantExpiresAt: ts("grant_expires_at"),
   },
   (t) => [
     uniqueIndex("access_tokens_token_hash_idx").on(t.tokenHash),
     uniqueIndex("access_tokens_refresh_hash_idx").on(t.refreshTokenHash),
     index("access_tokens_account_idx").on(t.accountId),
+    index("access_tokens_app_idx").on(t.appId),
   ],
 );
 

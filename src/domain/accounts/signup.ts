@@ -5,6 +5,7 @@ import { users } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { AccountError, createLocalAccount } from "./create.ts";
+import { recordAgreement } from "../instance/terms.ts";
 
 export class RegistrationsClosedError extends Error {
   constructor() {
@@ -19,6 +20,8 @@ export type SignUpInput = {
   agreement: boolean;
   reason?: string | null;
   locale?: string | null;
+  /** the client's address is in a range whose sign-ups need approval (an IP block) */
+  needsApproval?: boolean;
 };
 
 export const MAX_REASON = 1000;
@@ -36,7 +39,7 @@ export async function signUp(ctx: Ctx, input: SignUpInput): Promise<{ accountId:
   if (email.length > 320) throw new AccountError("email", "is too long");
   const reason = input.reason?.trim() || null;
   if (reason && reason.length > MAX_REASON) throw new AccountError("reason", `must be at most ${MAX_REASON} characters`);
-  const approved = ctx.config.registrations === "open";
+  const approved = ctx.config.registrations === "open" && !input.needsApproval;
   const { accountId } = await createLocalAccount(ctx, {
     username: input.username.trim(),
     email,
@@ -45,6 +48,7 @@ export async function signUp(ctx: Ctx, input: SignUpInput): Promise<{ accountId:
     reason,
     locale: input.locale && LOCALE_RE.test(input.locale) ? input.locale : "en",
   });
+  await recordAgreement(ctx, accountId);
   await notifyAdminsOfSignUp(ctx, accountId);
   return { accountId, approved };
 }

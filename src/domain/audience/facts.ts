@@ -32,6 +32,26 @@ async function loadAuthors(ctx: Ctx, ids: string[]): Promise<Map<string, AuthorI
   return out;
 }
 
+/**
+ * Relationships a stand-in viewer is to be treated as having ("view as a follower", "view as
+ * someone mentioned"), so that "view as" needs no database writes: the facts read as they would
+ * for a real follower or mentioned person, and the gate itself knows nothing of it.
+ */
+export type AssumedRelations = {
+  /** accounts the viewer is treated as an approved follower of */
+  follows?: readonly string[];
+  /** authors whose statuses the viewer is treated as mentioned in */
+  mentionedBy?: readonly string[];
+};
+
+const assumed = new WeakMap<Viewer, AssumedRelations>();
+
+/** Marks this viewer object (only this object) as having the given relationships. */
+export function assumingRelations<V extends Viewer>(viewer: V, relations: AssumedRelations): V {
+  assumed.set(viewer, relations);
+  return viewer;
+}
+
 async function followedAmong(ctx: Ctx, viewerId: string | null, targetIds: string[]): Promise<Set<string>> {
   if (!viewerId || targetIds.length === 0) return new Set();
   const rows = await ctx.db
@@ -95,6 +115,7 @@ export async function statusFacts(ctx: Ctx, viewer: Viewer, list: readonly GateS
       : Promise.resolve(new Map<string, string[]>()),
     getSetting(ctx, "loggedOutAccess"),
   ]);
+  const rel = assumed.get(viewer);
   for (const s of list) {
     const author = authors.get(s.accountId) ?? { local: false, suspended: true, privacy: {} };
     out.set(s.id, {
@@ -105,8 +126,8 @@ export async function statusFacts(ctx: Ctx, viewer: Viewer, list: readonly GateS
       authorSuspended: author.suspended,
       circleDomains: s.circleId ? (circles.get(s.circleId) ?? []) : [],
       viewerIsAuthor: viewerId === s.accountId,
-      viewerFollowsAuthor: followed.has(s.accountId),
-      viewerIsMentioned: mentioned.has(s.id),
+      viewerFollowsAuthor: followed.has(s.accountId) || (rel?.follows?.includes(s.accountId) ?? false),
+      viewerIsMentioned: mentioned.has(s.id) || (rel?.mentionedBy?.includes(s.accountId) ?? false),
       authorBlocksViewer: blockers.has(s.accountId),
       loggedOutAccess: effectiveLoggedOutAccess(instanceAccess, author.privacy.loggedOutAccess),
     });
@@ -135,13 +156,14 @@ export async function profileFacts(ctx: Ctx, viewer: Viewer, accountIds: readonl
     blockersAmong(ctx, viewer, ids),
     getSetting(ctx, "loggedOutAccess"),
   ]);
+  const rel = assumed.get(viewer);
   for (const id of ids) {
     const a = authors.get(id) ?? { local: false, suspended: true, privacy: {} };
     out.set(id, {
       accountIsLocal: a.local,
       audiences: profileAudiencesFrom(a.privacy),
       viewerIsOwner: viewerId === id,
-      viewerFollows: followed.has(id),
+      viewerFollows: followed.has(id) || (rel?.follows?.includes(id) ?? false),
       blocksViewer: blockers.has(id),
       suspended: a.suspended,
       loggedOutAccess: effectiveLoggedOutAccess(instanceAccess, a.privacy.loggedOutAccess),

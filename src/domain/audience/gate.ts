@@ -28,7 +28,15 @@ export type Decision = { allowed: true } | { allowed: false; reason: string };
 const allow: Decision = { allowed: true };
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 
+/** Audiences a token narrowed with noOthersFollowersOnly no longer reads, unless they are one's own. */
+const NARROWED_AWAY: ReadonlySet<Audience> = new Set(["followers", "circle", "local"]);
+
 export function decideStatus(viewer: Viewer, f: StatusFacts): Decision {
+  // A narrowed token is checked before authorship: "no direct messages" covers one's own too.
+  if (viewer.kind === "local" && viewer.narrowed) {
+    if (viewer.narrowed.noDirect && f.audience === "direct") return deny("token narrowed: no direct messages");
+    if (viewer.narrowed.noOthersFollowersOnly && !f.viewerIsAuthor && NARROWED_AWAY.has(f.audience)) return deny("token narrowed: no private posts of others");
+  }
   if (viewer.kind !== "anonymous" && f.viewerIsAuthor) return allow;
   if (f.authorSuspended) return deny("author suspended");
   if (f.authorBlocksViewer) return deny("author blocks viewer");

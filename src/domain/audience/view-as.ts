@@ -1,67 +1,89 @@
 // "View as": builds the Viewer of each kind of visitor for one person's own profile, so that the
-// same serializers and the same gate can render what that visitor would receive. Nothing here
-// decides visibility; it only chooses who is asking.
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { TransactionRollbackError } from "drizzle-orm";
-import { accounts, circleMembers, circles, follows } from "../../db/schema/index.ts";
-import type { Db } from "../../db/client.ts";
+// same serializers, the same ActivityPub converters and the same gate can render what that
+// visitor would receive. Nothing here decides visibility; it only chooses who is asking.
+//
+// Relationships the owner's visitors have with them (following, being mentioned) are not
+// written anywhere: the stand-in viewer is marked for the facts loader (assumingRelations), so
+// the gate reads "follows" or "is mentioned" exactly as it would for a real person.
+import { asc, eq } from "drizzle-orm";
+import { circleMembers, circles } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
-import { newId } from "../../lib/id.ts";
 import { serverStanding } from "../federation-policy/standing.ts";
+import type { Scope } from "../oauth/scopes.ts";
+import { assumingRelations } from "./facts.ts";
 import { ANONYMOUS, type Viewer } from "./viewer.ts";
 
-export const VIEW_AS_KINDS = ["anonymous", "local", "follower", "remote", "circle", "blocked"] as const;
+export const VIEW_AS_KINDS = [
+  "anonymous",
+  "local",
+  "follower",
+  "mentioned",
+  "read_accounts",
+  "remote",
+  "circle",
+  "restricted",
+  "blocked",
+] as const;
 export type ViewAsKind = (typeof VIEW_AS_KINDS)[number];
 
-/** An id no account has (snowflakes start far above it): a signed-in stranger who follows no one. */
+/** Kinds that are remote servers: they also get the ActivityPub documents a signed fetch gets. */
+export const REMOTE_VIEW_AS_KINDS: ReadonlySet<ViewAsKind> = new Set(["remote", "circle", "restricted", "blocked"]);
+
+/** What each kind stands for, in words for the settings page. */
+export const VIEW_AS_LABELS: Readonly<Record<ViewAsKind, string>> = {
+  anonymous: "Logged-out web",
+  local: "A signed-in stranger on this server",
+  follower: "An approved follower on this server",
+  mentioned: "Someone you mention",
+  read_accounts: "An app holding only the read:accounts scope",
+  remote: "A server in good standing",
+  circle: "A server in one of your circles",
+  restricted: "A server restricted for federating with a suspended one",
+  blocked: "A suspended server",
+};
+
+/**
+ * An id no account has (snowflakes start far above it): a signed-in stranger who follows no one,
+ * is mentioned nowhere and has favourited nothing, so nothing of a real person shows through.
+ */
 const STRANGER_ID = "0";
+
+/** Example domains (RFC 2606) that no circle or domain rule names, for the fixed standings. */
+const GOOD_SERVER = "good-standing.example";
+const RESTRICTED_SERVER = "restricted.example";
+const BLOCKED_SERVER = "suspended.example";
+
+const READ_ACCOUNTS: ReadonlySet<Scope> = new Set<Scope>(["read:accounts"]);
 
 export class ViewAsError extends Error {}
 
-/**
- * Calls `render` with a context and the Viewer of that kind. For "follower" without any real
- * local follower, a stand-in local account and its follow are written inside a transaction that
- * is always rolled back: the gate then reads "follows" from the database exactly as for a real
- * follower, with no special case in the gate or its facts, and nothing is kept.
- */
-export async function renderAs<T>(
-  ctx: Ctx,
-  ownerId: string,
-  kind: ViewAsKind,
-  opts: { circleId?: string },
-  render: (ctx: Ctx, viewer: Viewer) => Promise<T>,
-): Promise<T> {
+/** The viewer that stands for `kind` when looking at `ownerId`'s profile and posts. */
+export async function viewAsViewer(ctx: Ctx, ownerId: string, kind: ViewAsKind, opts: { circleId?: string } = {}): Promise<Viewer> {
+  const stranger = (scopes: ReadonlySet<Scope> | null): Viewer => ({ kind: "local", accountId: STRANGER_ID, scopes });
   switch (kind) {
     case "anonymous":
-      return render(ctx, ANONYMOUS);
+      return ANONYMOUS;
     case "local":
-      return render(ctx, { kind: "local", accountId: STRANGER_ID, scopes: null });
+      return stranger(null);
+    case "read_accounts":
+      return stranger(READ_ACCOUNTS);
+    case "follower":
+      return assumingRelations(stranger(null), { follows: [ownerId] });
+    case "mentioned":
+      // Someone the owner mentions in every post: what the people one addresses get.
+      return assumingRelations(stranger(null), { mentionedBy: [ownerId] });
     case "remote":
-      return render(ctx, { kind: "remote", accountId: null, domain: "remote.example", standing: "allowed" });
+      return { kind: "remote", accountId: null, domain: GOOD_SERVER, standing: "allowed" };
+    case "restricted":
+      return { kind: "remote", accountId: null, domain: RESTRICTED_SERVER, standing: "restricted" };
     case "blocked":
-      return render(ctx, { kind: "remote", accountId: null, domain: "blocked.example", standing: "blocked" });
+      return { kind: "remote", accountId: null, domain: BLOCKED_SERVER, standing: "blocked" };
     case "circle": {
+      // A real member server, with the standing it really has (a circle member can be restricted too).
       const domain = await circleDomain(ctx, opts.circleId);
-      return render(ctx, { kind: "remote", accountId: null, domain, standing: await serverStanding(ctx, domain) });
-    }
-    case "follower": {
-      const real = await localFollower(ctx, ownerId);
-      if (real) return render(ctx, { kind: "local", accountId: real, scopes: null });
-      return withStandInFollower(ctx, ownerId, render);
+      return { kind: "remote", accountId: null, domain, standing: await serverStanding(ctx, domain) };
     }
   }
-}
-
-/** The oldest local follower, whose view is the same as any other local follower's. */
-async function localFollower(ctx: Ctx, ownerId: string): Promise<string | null> {
-  const [row] = await ctx.db
-    .select({ id: follows.accountId })
-    .from(follows)
-    .innerJoin(accounts, eq(accounts.id, follows.accountId))
-    .where(and(eq(follows.targetAccountId, ownerId), isNull(accounts.domain), isNull(accounts.suspendedAt)))
-    .orderBy(asc(follows.id))
-    .limit(1);
-  return row?.id ?? null;
 }
 
 /** A member domain of the given circle, or of the first circle when none is given. */
@@ -75,23 +97,4 @@ async function circleDomain(ctx: Ctx, circleId: string | undefined): Promise<str
     .limit(1);
   if (!row) throw new ViewAsError(circleId ? "no such circle, or it has no member servers" : "this instance has no circle with member servers");
   return row.domain;
-}
-
-async function withStandInFollower<T>(ctx: Ctx, ownerId: string, render: (ctx: Ctx, viewer: Viewer) => Promise<T>): Promise<T> {
-  let result: { value: T } | null = null;
-  try {
-    await ctx.db.transaction(async (tx) => {
-      const db = tx as unknown as Db;
-      const id = newId();
-      const username = `view-as-${id}`;
-      await db.insert(accounts).values({ id, username, domain: null, uri: `${ctx.config.origin}/view-as/${id}` });
-      await db.insert(follows).values({ id: newId(), accountId: id, targetAccountId: ownerId });
-      result = { value: await render({ ...ctx, db }, { kind: "local", accountId: id, scopes: null }) };
-      tx.rollback();
-    });
-  } catch (e) {
-    if (!(e instanceof TransactionRollbackError)) throw e;
-  }
-  if (!result) throw new Error("view-as render did not complete");
-  return (result as { value: T }).value;
 }

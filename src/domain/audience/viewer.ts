@@ -8,6 +8,8 @@ export type Viewer =
       accountId: string;
       /** null when the viewer is a signed-in web session (all of their own rights) */
       scopes: ReadonlySet<Scope> | null;
+      /** set when the token was narrowed by its owner or by the app (see Narrowing) */
+      narrowed?: Narrowing;
     }
   | {
       kind: "remote";
@@ -16,6 +18,12 @@ export type Viewer =
       domain: string;
       standing: ServerStanding;
     };
+
+/**
+ * What a narrowed token may not read, whatever its scopes say: direct posts (sent or received),
+ * and other people's followers-only, circle and local-only posts. Own such posts stay visible.
+ */
+export type Narrowing = { noDirect: boolean; noOthersFollowersOnly: boolean };
 
 /** How we stand with a remote server; filled in by the federation-policy code. */
 export type ServerStanding = "allowed" | "pending" | "limited" | "restricted" | "blocked";

@@ -3,11 +3,13 @@
 // first), circles, and transitive defederation. Every path that talks to another server (the
 // inbox, signed fetches, the outbox, resolving) asks here, through serverStanding or
 // serverPolicy.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import {
   blocklistEntries,
   blocklistSubscriptions,
   circleMembers,
+  circleRules,
+  circles,
   domainAllows,
   domainBlocks,
   serverReviews,
@@ -42,6 +44,8 @@ export type ServerPolicy = {
   standing: ServerStanding;
   rejectMedia: boolean;
   rejectReports: boolean;
+  /** Pleroma's followers_only: their incoming posts are stored as followers-only here */
+  followersOnly: boolean;
   /** readable reasons, narrowest first, for admins and for people approving a follower */
   reasons: string[];
 };
@@ -68,7 +72,8 @@ type Rule = { severity: DomainBlockSeverity; rejectMedia: boolean; rejectReports
 
 /**
  * The domain rule in force for a host: the admin's own rule for the most specific domain wins;
- * otherwise the active subscription entry from the list with the best priority, capped.
+ * then the rules of circles we maintain; otherwise the active subscription entry from the list
+ * with the best priority, capped.
  */
 export async function effectiveRule(ctx: Ctx, host: string): Promise<Rule | null> {
   const names = domainAndParents(host);
@@ -76,6 +81,16 @@ export async function effectiveRule(ctx: Ctx, host: string): Promise<Rule | null
   if (manual.length) {
     const r = manual.sort((a, b) => b.domain.length - a.domain.length)[0]!;
     return { severity: r.severity, rejectMedia: r.rejectMedia, rejectReports: r.rejectReports, followersOnly: r.followersOnly, source: `domain rule for ${r.domain}` };
+  }
+  // The shared rules of circles we maintain bind us as they bind the members who subscribe.
+  const shared = await ctx.db
+    .select({ r: circleRules, circle: circles.name })
+    .from(circleRules)
+    .innerJoin(circles, eq(circles.id, circleRules.circleId))
+    .where(and(inArray(circleRules.domain, names), isNull(circles.sourceUrl)));
+  if (shared.length) {
+    const best = shared.sort((a, b) => SEVERITY_RANK[b.r.severity] - SEVERITY_RANK[a.r.severity])[0]!;
+    return { severity: best.r.severity, rejectMedia: best.r.rejectMedia, rejectReports: best.r.rejectReports, followersOnly: false, source: `circle "${best.circle}"` };
   }
   const digests = names.map(sha256Hex);
   const listed = await ctx.db
@@ -93,6 +108,17 @@ export async function effectiveRule(ctx: Ctx, host: string): Promise<Rule | null
     followersOnly: false,
     source: `blocklist "${best.name}"`,
   };
+}
+
+/**
+ * Whether a server (or a parent domain) is in domain_allows or in one of our circles: what lets
+ * it through in allow-list and approval-first modes. Exported for the mode switch's plan.
+ */
+export async function allowListed(ctx: Ctx, host: string): Promise<boolean> {
+  const names = domainAndParents(host);
+  const [allowed] = await ctx.db.select({ d: domainAllows.domain }).from(domainAllows).where(inArray(domainAllows.domain, names)).limit(1);
+  const [inCircle] = allowed ? [] : await ctx.db.select({ d: circleMembers.domain }).from(circleMembers).where(inArray(circleMembers.domain, names)).limit(1);
+  return !!(allowed || inCircle);
 }
 
 const TTL_MS = 5000;
@@ -129,9 +155,7 @@ async function computePolicy(ctx: Ctx, host: string): Promise<ServerPolicy> {
 
   const mode = await getSetting(ctx, "federationMode");
   if (mode !== "blocklist") {
-    const [allowed] = await ctx.db.select({ d: domainAllows.domain }).from(domainAllows).where(inArray(domainAllows.domain, names)).limit(1);
-    const [inCircle] = allowed ? [] : await ctx.db.select({ d: circleMembers.domain }).from(circleMembers).where(inArray(circleMembers.domain, names)).limit(1);
-    if (!allowed && !inCircle) {
+    if (!(await allowListed(ctx, host))) {
       if (mode === "allowlist") narrow("blocked", "not on the allow-list");
       else {
         const [review] = await ctx.db.select({ state: serverReviews.state }).from(serverReviews).where(eq(serverReviews.domain, domain));
@@ -150,7 +174,12 @@ async function computePolicy(ctx: Ctx, host: string): Promise<ServerPolicy> {
     else if (action === "block") narrow("blocked", why);
   }
 
-  return { standing, rejectMedia: rule?.rejectMedia ?? false, rejectReports: rule?.rejectReports ?? false, reasons };
+  return { standing, rejectMedia: rule?.rejectMedia ?? false, rejectReports: rule?.rejectReports ?? false, followersOnly: rule?.followersOnly ?? false, reasons };
+}
+
+/** Drops one server's cached standing (a decision made in another process may be newer). */
+export function forgetStanding(ctx: Ctx, host: string): void {
+  ctx.cache.delete(`standing:${normalizeDomain(host)}`);
 }
 
 /** Call after any policy change so that the next request sees it (the cache is per process). */

@@ -20,6 +20,8 @@ export const SETTINGS = {
   federationMode: z.enum(["blocklist", "allowlist", "approval"]).default("blocklist"),
   /** what happens to a server found federating with a domain we suspend */
   transitivePolicy: z.enum(["off", "warn", "restrict", "block"]).default("restrict"),
+  /** how old (hours) a server's transitive scan may grow before the scheduled job scans it again */
+  transitiveScanHours: z.number().int().min(1).max(24 * 30).default(24),
   /** who may read /api/v1/instance/domain_blocks (Mastodon: show_domain_blocks) */
   domainBlocksVisibility: z.enum(["none", "users", "all"]).default("none"),
   /** who may read /api/v1/instance/peers */
@@ -28,6 +30,15 @@ export const SETTINGS = {
   publishRulesInNodeinfo: z.boolean().default(false),
   /** our letter of introduction to servers in approval-first mode (NodeInfo metadata) */
   introduction: z.object({ text: z.string().max(2000), contact: z.string().max(320) }).default({ text: "", contact: "" }),
+  /** client apps: open (any app not blocked) or allowlist (only apps an admin allowed) */
+  appMode: z.enum(["open", "allowlist"]).default("open"),
+  /** apps identified as Meta's, blocked unless an admin allows that one app (app-policy.ts) */
+  metaApps: z
+    .object({ names: z.array(z.string().min(1).max(100)).max(100), hosts: z.array(z.string().min(1).max(253)).max(100) })
+    .default({
+      names: ["Threads", "Instagram", "Facebook", "Meta"],
+      hosts: ["threads.net", "threads.com", "instagram.com", "facebook.com", "meta.com"],
+    }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -4,6 +4,7 @@ import { and, eq, gt, inArray, isNull, notInArray, or, type SQL } from "drizzle-
 import { blocks, markers, mutes, notifications, type NotificationType } from "../../db/schema/index.ts";
 import { pageBy, type PageParams } from "../../db/paginate.ts";
 import type { Ctx } from "../context.ts";
+import { notByLimitedStrangers } from "../federation-policy/rule-effects.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -13,7 +14,7 @@ export type NotificationQuery = {
   fromAccountId?: string;
 };
 
-function conditions(ctx: Ctx, me: string, q: NotificationQuery): (SQL | undefined)[] {
+async function conditions(ctx: Ctx, me: string, q: NotificationQuery): Promise<(SQL | undefined)[]> {
   // Notifications from accounts blocked, or muted with notifications, after the fact stay hidden.
   const silenced = ctx.db
     .select({ id: blocks.targetAccountId })
@@ -28,6 +29,8 @@ function conditions(ctx: Ctx, me: string, q: NotificationQuery): (SQL | undefine
   return [
     eq(notifications.accountId, me),
     notInArray(notifications.fromAccountId, silenced),
+    // from servers we limit, only what people one follows did (Mastodon's behaviour)
+    await notByLimitedStrangers(ctx, me, notifications.fromAccountId),
     q.types?.length ? inArray(notifications.type, [...q.types]) : undefined,
     q.excludeTypes?.length ? notInArray(notifications.type, [...q.excludeTypes]) : undefined,
     q.fromAccountId ? eq(notifications.fromAccountId, q.fromAccountId) : undefined,
@@ -40,7 +43,7 @@ export async function notificationRows(ctx: Ctx, me: string, q: NotificationQuer
   return ctx.db
     .select()
     .from(notifications)
-    .where(and(pg.where, ...conditions(ctx, me, q)))
+    .where(and(pg.where, ...(await conditions(ctx, me, q))))
     .orderBy(pg.orderBy)
     .limit(page.limit);
 }
@@ -49,7 +52,7 @@ export async function findNotification(ctx: Ctx, me: string, id: string): Promis
   const [row] = await ctx.db
     .select()
     .from(notifications)
-    .where(and(eq(notifications.id, id), ...conditions(ctx, me, {})));
+    .where(and(eq(notifications.id, id), ...(await conditions(ctx, me, {}))));
   return row ?? null;
 }
 

@@ -6,6 +6,7 @@ import type { Ctx } from "../context.ts";
 import { randomToken, safeEqual, sha256Base64Url, sha256Hex } from "../../lib/crypto.ts";
 import { issueToken, revokeToken, type IssuedToken } from "./tokens.ts";
 import type { AppRow } from "./apps.ts";
+import type { Narrowing } from "../audience/viewer.ts";
 
 export const CODE_TTL_MS = 10 * 60_000;
 
@@ -17,7 +18,16 @@ export const isCodeChallenge = (s: string) => CHALLENGE_RE.test(s);
 
 export async function createAuthorizationCode(
   ctx: Ctx,
-  input: { appId: string; accountId: string; scopes: readonly string[]; redirectUri: string; codeChallenge: string | null },
+  input: {
+    appId: string;
+    accountId: string;
+    scopes: readonly string[];
+    redirectUri: string;
+    codeChallenge: string | null;
+    narrowed?: Narrowing;
+    /** the token lifetime the person chose, in days; null or absent: as long as the instance allows */
+    grantTtlDays?: number | null;
+  },
 ): Promise<string> {
   const code = randomToken(32);
   const now = new Date();
@@ -29,6 +39,9 @@ export async function createAuthorizationCode(
     redirectUri: input.redirectUri,
     codeChallenge: input.codeChallenge,
     codeChallengeMethod: input.codeChallenge ? "S256" : null,
+    narrowNoDirect: input.narrowed?.noDirect ?? false,
+    narrowNoOthersPrivate: input.narrowed?.noOthersFollowersOnly ?? false,
+    grantTtlDays: input.grantTtlDays ?? null,
     expiresAt: new Date(now.getTime() + CODE_TTL_MS),
     createdAt: now,
   });
@@ -70,7 +83,14 @@ export async function exchangeCode(
     .where(and(eq(authorizationCodes.codeHash, hash), isNull(authorizationCodes.usedAt)))
     .returning({ hash: authorizationCodes.codeHash });
   if (claimed.length === 0) throw new GrantError("The authorization code has already been used");
-  const token = await issueToken(ctx, { appId: app.id, accountId: row.accountId, scopes: row.scopes.split(" "), withRefresh: true });
+  const token = await issueToken(ctx, {
+    appId: app.id,
+    accountId: row.accountId,
+    scopes: row.scopes.split(" "),
+    withRefresh: true,
+    narrowed: { noDirect: row.narrowNoDirect, noOthersFollowersOnly: row.narrowNoOthersPrivate },
+    grantExpiresAt: row.grantTtlDays ? new Date(Date.now() + row.grantTtlDays * 86400_000) : null,
+  });
   // A replay arriving between the claim and this update finds no token to revoke yet: that
   // window is a few milliseconds, and the replay itself still fails.
   await ctx.db.update(authorizationCodes).set({ tokenId: token.id }).where(eq(authorizationCodes.codeHash, hash));

@@ -4,6 +4,22 @@ const READ = ["accounts", "blocks", "bookmarks", "favourites", "filters", "follo
 const WRITE = ["accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows", "lists", "media", "mutes", "notifications", "reports", "statuses"] as const;
 const ADMIN = ["accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks", "email_domain_blocks", "canonical_email_blocks"] as const;
 
+/**
+ * Caracol's narrowing scopes: an app asks for them to get less, never more. They grant nothing
+ * by themselves, are accepted whether or not the app registered them, and turn on the same
+ * narrowing a person can choose on the consent page (decision record in notes/apps.md).
+ */
+export const NARROWING_SCOPES = ["caracol:no_direct", "caracol:no_private"] as const;
+export type NarrowingScope = (typeof NARROWING_SCOPES)[number];
+const NARROWING = new Set<string>(NARROWING_SCOPES);
+export const isNarrowingScope = (s: string): s is NarrowingScope => NARROWING.has(s);
+
+/** The narrowing an app asked for through its scopes. */
+export function narrowingOfScopes(scopes: Iterable<string>): { noDirect: boolean; noOthersFollowersOnly: boolean } {
+  const set = new Set(scopes);
+  return { noDirect: set.has("caracol:no_direct"), noOthersFollowersOnly: set.has("caracol:no_private") };
+}
+
 export const ALL_SCOPES = [
   "read",
   "write",
@@ -16,6 +32,7 @@ export const ALL_SCOPES = [
   ...WRITE.map((s) => `write:${s}` as const),
   ...ADMIN.map((s) => `admin:read:${s}` as const),
   ...ADMIN.map((s) => `admin:write:${s}` as const),
+  ...NARROWING_SCOPES,
 ] as const;
 
 export type Scope = (typeof ALL_SCOPES)[number];
@@ -39,6 +56,7 @@ const FOLLOW_ALIASES = new Set(["read:follows", "write:follows", "read:blocks", 
 
 /** Whether a set of granted scopes satisfies one required scope. */
 export function hasScope(granted: ReadonlySet<string>, required: Scope): boolean {
+  if (isNarrowingScope(required)) return true;
   if (granted.has(required)) return true;
   const parts = required.split(":");
   if (parts[0] === "admin") return parts.length === 3 && granted.has(`admin:${parts[1]}`);
@@ -47,7 +65,7 @@ export function hasScope(granted: ReadonlySet<string>, required: Scope): boolean
   return false;
 }
 
-/** Every requested scope must be within what the app registered. */
+/** Every requested scope must be within what the app registered (narrowing scopes always are). */
 export function scopesWithin(requested: readonly string[], registered: readonly string[]): boolean {
   const reg = new Set(registered);
   return requested.every((s) => hasScope(reg, s as Scope));
@@ -61,6 +79,8 @@ const PLAIN: Record<string, string> = {
   profile: "Read your own profile (name, handle, avatar) only",
   "admin:read": "Read moderation data of this server (accounts, reports, blocks)",
   "admin:write": "Take moderation actions on this server",
+  "caracol:no_direct": "Not read your direct messages, neither those you sent nor those you received (this limits the app)",
+  "caracol:no_private": "Not read the followers-only, circle and local-only posts of other people (this limits the app)",
 };
 
 /** Plain words for the consent page. */

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, exists, gt, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { accounts, blocks, bookmarks, favourites, follows, mentions, mutes, statuses, statusTags, tags, users } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
+import { notByLimited } from "../federation-policy/rule-effects.ts";
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type StatusRow = typeof statuses.$inferSelect;
@@ -79,6 +80,7 @@ export async function searchStatuses(
   const pattern = `%${likeEscape(words)}%`;
   const indexable = ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.indexable, true));
   const hidden = blockedEitherWay(ctx, me).union(ctx.db.select({ id: mutes.targetAccountId }).from(mutes).where(eq(mutes.accountId, me)));
+  const notLimited = await notByLimited(ctx, statuses.accountId);
   const rows = await ctx.db
     .select()
     .from(statuses)
@@ -90,7 +92,7 @@ export async function searchStatuses(
           inArray(statuses.id, ctx.db.select({ id: favourites.statusId }).from(favourites).where(eq(favourites.accountId, me))),
           inArray(statuses.id, ctx.db.select({ id: bookmarks.statusId }).from(bookmarks).where(eq(bookmarks.accountId, me))),
           inArray(statuses.id, ctx.db.select({ id: mentions.statusId }).from(mentions).where(eq(mentions.accountId, me))),
-          and(eq(statuses.audience, "public"), inArray(statuses.accountId, indexable)),
+          and(eq(statuses.audience, "public"), inArray(statuses.accountId, indexable), notLimited),
         ),
         or(
           // Local posts keep what was typed; remote ones only their HTML.

@@ -6,6 +6,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { accounts, blocks, follows, homeFeed, listAccounts, lists, mediaAttachments, mutes, statuses, statusTags, tags } from "../../db/schema/index.ts";
 import { pageBy, type PageParams } from "../../db/paginate.ts";
 import type { Ctx } from "../context.ts";
+import { notByLimited } from "../federation-policy/rule-effects.ts";
 
 export type StatusRow = typeof statuses.$inferSelect;
 export type FeedRow = { status: StatusRow; cursor: string };
@@ -128,10 +129,14 @@ function publicConditions(ctx: Ctx, viewerId: string | null, o: PublicOptions): 
 }
 
 /** The public timeline: public, original posts; replies only to oneself (as Mastodon). */
-export function publicRows(ctx: Ctx, viewerId: string | null, o: PublicOptions, page: PageParams): Promise<FeedRow[]> {
+export async function publicRows(ctx: Ctx, viewerId: string | null, o: PublicOptions, page: PageParams): Promise<FeedRow[]> {
   return run(
     ctx,
-    [...publicConditions(ctx, viewerId, o), or(isNull(statuses.inReplyToAccountId), eq(statuses.inReplyToAccountId, statuses.accountId))],
+    [
+      ...publicConditions(ctx, viewerId, o),
+      await notByLimited(ctx, statuses.accountId),
+      or(isNull(statuses.inReplyToAccountId), eq(statuses.inReplyToAccountId, statuses.accountId)),
+    ],
     page,
   );
 }
@@ -147,10 +152,11 @@ function taggedWith(ctx: Ctx, names: string[]) {
     .where(inArray(sql`lower(${tags.name})`, lower));
 }
 
-export function tagRows(ctx: Ctx, viewerId: string | null, q: TagQuery, o: PublicOptions, page: PageParams): Promise<FeedRow[]> {
+export async function tagRows(ctx: Ctx, viewerId: string | null, q: TagQuery, o: PublicOptions, page: PageParams): Promise<FeedRow[]> {
   const conds: (SQL | undefined)[] = [inArray(statuses.id, taggedWith(ctx, [q.tag, ...(q.any ?? [])]))];
   for (const name of q.all ?? []) conds.push(inArray(statuses.id, taggedWith(ctx, [name])));
   if (q.none?.length) conds.push(notInArray(statuses.id, taggedWith(ctx, q.none)));
-  return run(ctx, [...publicConditions(ctx, viewerId, o), ...conds], page);
+  // servers we limit (silence) stay out of public timelines; their followers still see them at home
+  return run(ctx, [...publicConditions(ctx, viewerId, o), await notByLimited(ctx, statuses.accountId), ...conds], page);
 }
 

@@ -16,6 +16,7 @@ import { serverStanding } from "../../domain/federation-policy/standing.ts";
 import type { ObjectRef } from "../mappers/activity.ts";
 import { blockedEitherWay, classify, ignore, localAccountByUri, quiet, sender, type InboxCtx } from "./common.ts";
 import { answerFollow } from "./reply.ts";
+import { relayAnswered } from "../relays.ts";
 
 export async function onFollow(ictx: InboxCtx, activity: Follow): Promise<void> {
   const c = await classify(ictx, activity, "Follow");
@@ -70,6 +71,7 @@ async function findOurRequest(ictx: InboxCtx, targetId: string, uri: string | nu
 }
 
 export async function onAccept(ictx: InboxCtx, activity: Accept): Promise<void> {
+  if (await relayAnswered(ictx.data, activity, "accepted")) return;
   const c = await classify(ictx, activity, "Accept");
   if (!c) return;
   const target = await sender(ictx, c);
@@ -85,6 +87,7 @@ export async function onAccept(ictx: InboxCtx, activity: Accept): Promise<void> 
 }
 
 export async function onReject(ictx: InboxCtx, activity: Reject): Promise<void> {
+  if (await relayAnswered(ictx.data, activity, "rejected")) return;
   const c = await classify(ictx, activity, "Reject");
   if (!c) return;
   const target = await sender(ictx, c);

@@ -9,7 +9,7 @@
 // unique by its uri or its pair of accounts, so even two copies processed at once change
 // nothing twice.
 import type { Federation, InboxListenerSetters } from "@fedify/fedify";
-import { Accept, Add, Announce, Block, Create, Delete, EmojiReact, Flag, Follow, Like, Move, Reject, Remove, Undo, Update } from "@fedify/vocab";
+import { Accept, Add, Announce, Block, Create, Delete, EmojiReact, Flag, Follow, Like, Move, QuoteRequest, Reject, Remove, Undo, Update } from "@fedify/vocab";
 import type { Ctx } from "../../domain/context.ts";
 import { INSTANCE_ACTOR } from "../actor.ts";
 import { rememberFederation } from "../resolve-context.ts";
@@ -22,6 +22,8 @@ import { onAnnounce } from "./announce.ts";
 import { onLike } from "./like.ts";
 import { onBlock, onMove } from "./block.ts";
 import { onFeatured, onFlag } from "./flag.ts";
+import { onQuoteRequest } from "./quote-request.ts";
+import { heldWhilePending } from "./hold.ts";
 
 export function registerInbox(listeners: InboxListenerSetters<Ctx>, federation: Federation<Ctx>, ctx: Ctx): void {
   // The API routes resolve remote accounts and posts through this federation too.
@@ -31,21 +33,23 @@ export function registerInbox(listeners: InboxListenerSetters<Ctx>, federation: 
     // instance actor; a personal inbox's fetches are signed by its owner (Fedify's default).
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }))
     .withIdempotency("global")
-    .on(Follow, onFollow)
-    .on(Accept, onAccept)
-    .on(Reject, onReject)
-    .on(Undo, onUndo)
-    .on(Create, onCreate)
-    .on(Update, onUpdate)
-    .on(Delete, onDelete)
-    .on(Announce, onAnnounce)
-    .on(Like, onLike)
-    .on(EmojiReact, onLike)
-    .on(Block, onBlock)
-    .on(Move, onMove)
-    .on(Flag, onFlag)
-    .on(Add, onFeatured)
-    .on(Remove, onFeatured)
+    // Servers awaiting approval (approval-first mode): their activities are held, not handled.
+    .on(Follow, heldWhilePending(onFollow))
+    .on(Accept, heldWhilePending(onAccept))
+    .on(Reject, heldWhilePending(onReject))
+    .on(Undo, heldWhilePending(onUndo))
+    .on(Create, heldWhilePending(onCreate))
+    .on(Update, heldWhilePending(onUpdate))
+    .on(Delete, heldWhilePending(onDelete))
+    .on(Announce, heldWhilePending(onAnnounce))
+    .on(Like, heldWhilePending(onLike))
+    .on(EmojiReact, heldWhilePending(onLike))
+    .on(Block, heldWhilePending(onBlock))
+    .on(Move, heldWhilePending(onMove))
+    .on(Flag, heldWhilePending(onFlag))
+    .on(Add, heldWhilePending(onFeatured))
+    .on(Remove, heldWhilePending(onFeatured))
+    .on(QuoteRequest, heldWhilePending(onQuoteRequest))
     .onUnverifiedActivity(onUnverifiedDelete)
     .onError((_ictx, error) => {
       logger.error("Inbox handler failed (Fedify retries it): {error}", { error });

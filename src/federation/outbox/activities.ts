@@ -13,8 +13,11 @@ import { canViewStatus } from "../../domain/audience/gate.ts";
 import { addressingFor, statusToNote } from "../note.ts";
 import { localActor } from "../actor.ts";
 import { deliveriesFor, remoteAccounts, remoteFollowers, type Delivery, type Refusal, type RemoteViewer } from "./recipients.ts";
+import { honourAuthorsBlocks, type Withheld } from "./consent.ts";
+import { relayable, relayDeliveries, relayFollowActivity } from "./relay-activities.ts";
 
-export type Outgoing = { sender: string; activity: Activity; deliveries: Delivery[]; refused: Refusal[]; orderingKey: string };
+/** `withheld`: deliveries left out because an author whose content it carries is blocked there (./consent.ts). */
+export type Outgoing = { sender: string; activity: Activity; deliveries: Delivery[]; refused: Refusal[]; orderingKey: string; withheld?: Withheld[] };
 type F = Context<Ctx>;
 type StatusRow = typeof statuses.$inferSelect;
 
@@ -46,13 +49,16 @@ async function noteActivity(fctx: F, s: StatusRow, kind: "create" | "update", ev
   if (!note) return []; // local-only and local audiences are never federated
   const mentioned = (await ctx.db.select({ id: mentions.accountId }).from(mentions).where(eq(mentions.statusId, s.id))).map((m) => m.id);
   const candidates = [...(await remoteFollowers(ctx, author.id)), ...(await remoteAccounts(ctx, [...mentioned, s.inReplyToAccountId]))];
-  const { deliveries, refused } = await deliveriesFor(ctx, candidates, (viewer) => seesAll(ctx, viewer, [s]));
+  const chosen = withRelays(await deliveriesFor(ctx, candidates, (viewer) => seesAll(ctx, viewer, [s])), relayable(s) ? await relayDeliveries(ctx) : null);
+  // a reply carries the thread it answers: where its author's server would not send, neither do we
+  const { deliveries, withheld } = await honourAuthorsBlocks(ctx, s.inReplyToAccountId !== s.accountId ? [s.inReplyToAccountId] : [], chosen.deliveries);
+  const refused = chosen.refused;
   const common = { actor: fctx.getActorUri(author.username), object: note, tos: note.toIds, ccs: note.ccIds };
   const activity =
     kind === "create"
       ? new Create({ ...common, id: new URL(`${s.uri}/activity`), published: instant(s.createdAt) })
       : new Update({ ...common, id: new URL(`${s.uri}#updates/${eventId}`), updated: instant(s.editedAt ?? new Date()) });
-  return [{ sender: author.username, activity, deliveries, refused, orderingKey: s.uri }];
+  return [{ sender: author.username, activity, deliveries, refused, orderingKey: s.uri, withheld }];
 }
 
 async function deletedNote(fctx: F, e: Extract<DomainEvent, { type: "status.deleted" }>): Promise<Outgoing[]> {
@@ -67,10 +73,12 @@ async function deletedNote(fctx: F, e: Extract<DomainEvent, { type: "status.dele
   const gone: GateStatus = { id: e.statusId, accountId: e.accountId, audience: e.audience, localOnly: e.localOnly, circleId: null };
   const wasMentioned = new Set(e.recipientAccountIds);
   const candidates = [...(await remoteFollowers(ctx, author.id)), ...mentionedAccounts];
-  const { deliveries, refused } = await deliveriesFor(ctx, candidates, async (viewer) => {
+  const chosen = await deliveriesFor(ctx, candidates, async (viewer) => {
     const facts = (await statusFacts(ctx, viewer, [gone])).get(gone.id)!;
     return canViewStatus(viewer, { ...facts, viewerIsMentioned: wasMentioned.has(viewer.accountId ?? "") });
   });
+  // relays had the post if it was public: they and their subscribers should drop it too
+  const { deliveries, refused } = withRelays(chosen, e.audience === "public" && !e.localOnly ? await relayDeliveries(ctx) : null);
   const activity = new Delete({
     id: new URL(`${e.uri}#delete`),
     actor: fctx.getActorUri(author.username),
@@ -79,6 +87,13 @@ async function deletedNote(fctx: F, e: Extract<DomainEvent, { type: "status.dele
     ccs: addressing.cc,
   });
   return [{ sender: author.username, activity, deliveries, refused, orderingKey: e.uri }];
+}
+
+/** Adds relay deliveries to an inbox list (one delivery per inbox). */
+function withRelays(chosen: { deliveries: Delivery[]; refused: Refusal[] }, relay: { deliveries: Delivery[]; refused: Refusal[] } | null) {
+  if (!relay) return chosen;
+  const inboxes = new Set(chosen.deliveries.map((d) => d.inbox.href));
+  return { deliveries: [...chosen.deliveries, ...relay.deliveries.filter((d) => !inboxes.has(d.inbox.href))], refused: [...chosen.refused, ...relay.refused] };
 }
 
 /** Announce (or its Undo): only where both the boost and the boosted post may be seen. */
@@ -93,7 +108,11 @@ async function boostActivity(fctx: F, boost: GateStatus & { uri: string; created
   if (!addressing) return [];
   const candidates = [...(await remoteFollowers(ctx, booster.id)), ...(originalAuthor ? [originalAuthor] : [])];
   // for an Undo the boost row is gone; the gate needs only its audience columns, which remain
-  const { deliveries, refused } = await deliveriesFor(ctx, candidates, (viewer) => seesAll(ctx, viewer, [boost, original]));
+  const chosen = await deliveriesFor(ctx, candidates, (viewer) => seesAll(ctx, viewer, [boost, original]));
+  // An Announce carries the original to new servers: its author's server's blocks apply. The
+  // Undo goes wherever the Announce may have gone (it retracts, it carries nothing).
+  const { deliveries, withheld } = undo ? { deliveries: chosen.deliveries, withheld: [] } : await honourAuthorsBlocks(ctx, [original.accountId], chosen.deliveries);
+  const refused = chosen.refused;
   const actor = fctx.getActorUri(booster.username);
   const announce = new Announce({
     id: new URL(boost.uri),
@@ -104,7 +123,7 @@ async function boostActivity(fctx: F, boost: GateStatus & { uri: string; created
     published: boost.createdAt ? instant(boost.createdAt) : null,
   });
   const activity = undo ? new Undo({ id: new URL(`${boost.uri}#undo`), actor, object: announce, tos: addressing.to, ccs: addressing.cc }) : announce;
-  return [{ sender: booster.username, activity, deliveries, refused, orderingKey: boost.uri }];
+  return [{ sender: booster.username, activity, deliveries, refused, orderingKey: boost.uri, withheld }];
 }
 
 async function likeActivity(fctx: F, e: Extract<DomainEvent, { type: "favourite.created" | "favourite.deleted" }>): Promise<Outgoing[]> {
@@ -201,5 +220,8 @@ export async function activitiesFor(fctx: F, e: DomainEvent, eventId: string): P
       });
     case "account.updated":
       return profileUpdate(fctx, e.accountId, eventId);
+    case "relay.follow":
+    case "relay.unfollow":
+      return relayFollowActivity(fctx, e);
   }
 }

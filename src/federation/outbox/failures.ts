@@ -18,8 +18,10 @@ export type DeliveryFailure = {
    * Refused before sending, so never posted: "forbidden_address" (not http(s), or not on a
    * public address) and "blocked_server" (the inbox's or a recipient's server is suspended or
    * not approved, also when that happened after the delivery was queued; ./guard.ts).
+   * Withheld, so never posted: "author_blocks_server" (the activity carries content of an author
+   * whose server publishes a suspension of the recipient's server; ./consent.ts).
    */
-  reason: "http" | "circuit-breaker-ttl" | "gave_up" | "forbidden_address" | "blocked_server";
+  reason: "http" | "circuit-breaker-ttl" | "gave_up" | "forbidden_address" | "blocked_server" | "author_blocks_server";
   statusCode?: number | null;
   error?: string | null;
 };

@@ -44,9 +44,20 @@ function orderingKeyOf(e: DomainEvent): string {
       return `favourite:${e.accountId}:${e.statusId}`;
     case "account.updated":
       return `account:${e.accountId}`;
+    case "relay.follow":
+    case "relay.unfollow":
+      return `relay:${e.inboxUrl}`;
     default:
       return `pair:${[e.accountId, e.targetAccountId].sort().join(":")}`;
   }
+}
+
+/**
+ * Queues an event straight into the database, for callers without a running outbox (the CLI
+ * with the server stopped opens the database alone): the server's worker sends it when it runs.
+ */
+export async function enqueueEvent(db: Db, event: DomainEvent): Promise<void> {
+  await new DrizzleMessageQueue(db, { name: EVENTS_QUEUE }).enqueue({ id: newId(), event } satisfies Queued, { orderingKey: orderingKeyOf(event) });
 }
 
 export function createOutbox(ctx: Ctx, federation: CaracolFederation): Outbox {
@@ -85,6 +96,16 @@ export function createOutbox(ctx: Ctx, federation: CaracolFederation): Outbox {
           inbox: r.inbox,
           actorIds: [r.actorId],
           reason: "forbidden_address",
+        });
+      }
+      for (const w of o.withheld ?? []) {
+        await recordDeliveryFailure(ctx, {
+          activityId: o.activity.id?.href ?? null,
+          activityType: o.activity.constructor.name,
+          inbox: w.inbox,
+          actorIds: [w.actorId],
+          reason: "author_blocks_server",
+          error: w.why,
         });
       }
       // Once more right before handing over: a large fan-out takes a while to decide, and a

@@ -3,6 +3,7 @@
 import { count, eq, inArray } from "drizzle-orm";
 import { accounts, followRequests, users } from "../../db/schema/index.ts";
 import type { Ctx } from "../../domain/context.ts";
+import { mediaRejected } from "../../domain/federation-policy/rule-effects.ts";
 import type { Viewer } from "../../domain/audience/viewer.ts";
 import { profileFacts, profileView, type ProfileView } from "../../domain/audience/facts.ts";
 import { defaultAvatarUrl, defaultHeaderUrl } from "../../domain/accounts/urls.ts";
@@ -84,10 +85,13 @@ export function accountToMastodon(ctx: Ctx, a: AccountRow, view: ProfileView): M
 /** Serialises many accounts for one viewer; accounts the viewer may not see at all are left out. */
 export async function serializeAccounts(ctx: Ctx, viewer: Viewer, rows: readonly AccountRow[]): Promise<Map<string, MastodonAccount>> {
   const facts = await profileFacts(ctx, viewer, rows.map((r) => r.id));
+  // reject_media: our default avatar and header for accounts of those servers
+  const rejected = await mediaRejected(ctx, rows.map((r) => r.domain));
   const out = new Map<string, MastodonAccount>();
   for (const r of rows) {
     const view = profileView(viewer, facts.get(r.id)!);
-    if (view.visible) out.set(r.id, accountToMastodon(ctx, r, view));
+    const shown = r.domain && rejected.has(r.domain) ? { ...r, avatarUrl: null, headerUrl: null } : r;
+    if (view.visible) out.set(r.id, accountToMastodon(ctx, shown, view));
   }
   return out;
 }

@@ -1,9 +1,10 @@
 // Mastodon's MediaAttachment entity, and the batch loader behind Status.media_attachments.
 // Only the Status serializer calls the loader, with ids the audience gate has already let
 // through: media is never looked up for a status the viewer may not see.
-import { asc, inArray } from "drizzle-orm";
-import { mediaAttachments, type MediaMeta, type MediaType } from "../../db/schema/index.ts";
+import { asc, eq, inArray } from "drizzle-orm";
+import { accounts, mediaAttachments, type MediaMeta, type MediaType } from "../../db/schema/index.ts";
 import type { Ctx } from "../../domain/context.ts";
+import { mediaRejected } from "../../domain/federation-policy/rule-effects.ts";
 
 export type MediaRow = typeof mediaAttachments.$inferSelect;
 
@@ -45,18 +46,29 @@ export function serializeMedia(m: MediaRow, origin: string): MastodonMediaAttach
   };
 }
 
+/**
+ * Media from a server whose media we reject (reject_media): no file URL, preview, blurhash or
+ * sizes that a client would load or render; the remote URL stays, for a reader who chooses to
+ * follow the link (clients show an "unknown" attachment as a link).
+ */
+function linkOnly(m: MediaRow): MastodonMediaAttachment {
+  return { id: m.id, type: "unknown", url: null, preview_url: null, remote_url: m.remoteUrl, preview_remote_url: null, text_url: null, meta: null, description: m.description, blurhash: null };
+}
+
 /** The attachments of all these statuses in one query, each list in position order. */
 export async function loadMediaByStatus(ctx: Ctx, statusIds: readonly string[]): Promise<Map<string, MastodonMediaAttachment[]>> {
   const byStatus = new Map<string, MastodonMediaAttachment[]>();
   if (statusIds.length === 0) return byStatus;
-  const rows = await ctx.db
-    .select()
+  const found = await ctx.db
+    .select({ row: mediaAttachments, domain: accounts.domain })
     .from(mediaAttachments)
+    .innerJoin(accounts, eq(accounts.id, mediaAttachments.accountId))
     .where(inArray(mediaAttachments.statusId, [...new Set(statusIds)]))
     .orderBy(asc(mediaAttachments.statusId), asc(mediaAttachments.position), asc(mediaAttachments.id));
-  for (const row of rows) {
+  const rejected = await mediaRejected(ctx, found.map((f) => f.domain));
+  for (const { row, domain } of found) {
     const list = byStatus.get(row.statusId!) ?? [];
-    list.push(serializeMedia(row, ctx.config.origin));
+    list.push(domain && rejected.has(domain) ? linkOnly(row) : serializeMedia(row, ctx.config.origin));
     byStatus.set(row.statusId!, list);
   }
   return byStatus;

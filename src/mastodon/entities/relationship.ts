@@ -1,6 +1,10 @@
-// The one converter to Mastodon's Relationship entity.
+// The one converter to Mastodon's Relationship entity. `caracol_server_notice` is our
+// extension (the entity allows additional properties; apps ignore it): for a remote account
+// whose server we restrict, limit or block, the plain sentence that tells why posts will not
+// (all) reach them, shown to people approving a follower from there.
 import type { Ctx } from "../../domain/context.ts";
 import { relationshipsOf, type RelationshipFacts } from "../../domain/follows/relationships.ts";
+import { serverNoticesFor } from "../../domain/federation-policy/transitive-servers.ts";
 
 export type MastodonRelationship = {
   id: string;
@@ -19,9 +23,10 @@ export type MastodonRelationship = {
   domain_blocking: boolean;
   endorsed: boolean;
   note: string;
+  caracol_server_notice: string | null;
 };
 
-export function relationshipToMastodon(r: RelationshipFacts): MastodonRelationship {
+export function relationshipToMastodon(r: RelationshipFacts, serverNotice: string | null = null): MastodonRelationship {
   return {
     id: r.id,
     following: r.following,
@@ -40,11 +45,13 @@ export function relationshipToMastodon(r: RelationshipFacts): MastodonRelationsh
     domain_blocking: false,
     endorsed: false,
     note: r.note,
+    caracol_server_notice: serverNotice,
   };
 }
 
 export async function serializeRelationships(ctx: Ctx, meId: string, ids: readonly string[]): Promise<MastodonRelationship[]> {
-  return (await relationshipsOf(ctx, meId, ids)).map(relationshipToMastodon);
+  const [facts, notices] = await Promise.all([relationshipsOf(ctx, meId, ids), serverNoticesFor(ctx, ids)]);
+  return facts.map((r) => relationshipToMastodon(r, notices.get(r.id) ?? null));
 }
 
 export async function serializeRelationship(ctx: Ctx, meId: string, id: string): Promise<MastodonRelationship> {

@@ -4,6 +4,7 @@
 import type { Ctx } from "../../domain/context.ts";
 import { appByClientId, appRedirectUris, appScopes, OOB_REDIRECT, type AppRow } from "../../domain/oauth/apps.ts";
 import { isCodeChallenge } from "../../domain/oauth/codes.ts";
+import { appStanding } from "../../domain/oauth/app-policy.ts";
 import { parseScopes, scopesWithin, type Scope } from "../../domain/oauth/scopes.ts";
 
 export type AuthorizeRequest = {
@@ -27,6 +28,8 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 export async function parseAuthorizeRequest(ctx: Ctx, p: Record<string, unknown>): Promise<ParsedRequest> {
   const app = await appByClientId(ctx, str(p.client_id) ?? "");
   if (!app) return { ok: false, fatal: "The app asking for access is not known to this server (unknown client_id)." };
+  const standing = await appStanding(ctx, app);
+  if (standing.blocked) return { ok: false, fatal: `${app.name} may not use this server: ${standing.reason}.` };
   const registered = appRedirectUris(app);
   let redirectUri = str(p.redirect_uri);
   // RFC 6749 3.1.2.3: with exactly one registered URI, it may be left out.

@@ -7,6 +7,7 @@ import { authenticateClient, appScopes, type AppRow } from "../../domain/oauth/a
 import { exchangeCode, GrantError } from "../../domain/oauth/codes.ts";
 import { issueToken, revokeTokenOfApp, rotateRefreshToken, type IssuedToken } from "../../domain/oauth/tokens.ts";
 import { parseScopes, scopesWithin } from "../../domain/oauth/scopes.ts";
+import { appStanding } from "../../domain/oauth/app-policy.ts";
 
 type Params = Record<string, unknown>;
 
@@ -53,6 +54,8 @@ async function authenticate(c: Context<AppEnv>, p: Params): Promise<AppRow | Res
   if (!app) {
     return oauthError(c, 401, "invalid_client", "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.", cred?.basic);
   }
+  const standing = await appStanding(c.var.ctx, app);
+  if (standing.blocked) return oauthError(c, 401, "invalid_client", `This app may not use this server: ${standing.reason}`, cred?.basic);
   return app;
 }
 

@@ -23,7 +23,7 @@ const ROLES = {
   user: { id: "-99", name: "", permissions: "0" },
 } as const;
 
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<Viewer> {
+export async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<Viewer> {
   const { accountId, viewer } = requireUser(c, scope);
   const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
   if (u?.role !== "admin") throw forbidden("This action is not allowed");

@@ -7,6 +7,7 @@ import { notFound, unprocessable } from "../errors.ts";
 import { requireToken } from "../auth.ts";
 import { appById, appRedirectUris, appScopes, redirectUriProblem, registerApp, splitRedirectUris, type AppRow } from "../../domain/oauth/apps.ts";
 import { parseScopes } from "../../domain/oauth/scopes.ts";
+import { registrationRefusal } from "../../domain/oauth/app-policy.ts";
 
 const createSchema = z.object({
   client_name: z.string().trim().min(1, "can't be blank").max(60, "is too long (at most 60 characters)"),
@@ -58,6 +59,8 @@ export function appsRoutes() {
     const scopes = parseScopes(p.scopes ?? null, "read");
     if (!scopes) throw unprocessable("scopes contains an unknown scope");
     const website = checkWebsite(p.website);
+    const refusal = await registrationRefusal(c.var.ctx, { name: p.client_name, redirectUris: uris });
+    if (refusal) throw unprocessable(refusal);
     const { app: row, clientSecret } = await registerApp(c.var.ctx, {
       name: p.client_name,
       redirectUris: uris,

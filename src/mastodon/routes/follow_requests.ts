@@ -6,6 +6,7 @@ import { serializeRelationship } from "../entities/relationship.ts";
 import { requireUser } from "../auth.ts";
 import { parsePage } from "../pagination.ts";
 import { accountPage, act } from "../account-routes-helpers.ts";
+import { serverNoticesFor } from "../../domain/federation-policy/transitive-servers.ts";
 
 export function followrequestsRoutes() {
   const app = new Hono<AppEnv>();
@@ -13,7 +14,10 @@ export function followrequestsRoutes() {
   app.get("/v1/follow_requests", async (c) => {
     const { accountId, viewer } = requireUser(c, "read:follows");
     const rows = await followRequestPage(c.var.ctx, accountId, parsePage(c, 40, 80));
-    return c.json(await accountPage(c, viewer, rows));
+    // Why posts will not (all) reach this requester, when their server is held back (an
+    // extension field; Account allows additional properties).
+    const notices = await serverNoticesFor(c.var.ctx, rows.map((r) => r.account.id));
+    return c.json(await accountPage(c, viewer, rows, (r, a) => Object.assign(a, { caracol_server_notice: notices.get(r.account.id) ?? null })));
   });
 
   // No visibility check on the requester: a pending request to me is mine to answer, and an

@@ -16,9 +16,21 @@ import { searchRoutes } from "./search.ts";
 import { miscRoutes } from "./misc.ts";
 import { registrationsRoutes } from "./registrations.ts";
 import { adminRoutes } from "./admin.ts";
+import { adminDomainBlocksRoutes } from "./admin-domain-blocks.ts";
+import { adminRelaysRoutes } from "./admin-relays.ts";
+import { adminDomainAllowsRoutes } from "./admin-domain-allows.ts";
+import { adminServersRoutes } from "./admin-servers.ts";
+import { introductionRoutes } from "./introduction.ts";
+import { adminTransitiveRoutes } from "./admin-transitive.ts";
+import { adminListsRoutes } from "./admin-lists.ts";
+import { instancePolicyRoutes } from "./instance-policy.ts";
 import { oauthRoutes } from "../oauth/routes.ts";
 import { oembedRoutes } from "./oembed.ts";
 import { caracolRoutes } from "./caracol.ts";
+import { adminAppsRoutes } from "./admin-apps.ts";
+import { authorizedAppsRoutes } from "./authorized-apps.ts";
+import { termsApiRoutes } from "./terms.ts";
+import { adminIpBlocksRoutes } from "./admin-ip-blocks.ts";
 
 export function mastodonApi() {
   const app = new Hono<AppEnv>();
@@ -39,7 +51,19 @@ export function mastodonApi() {
     miscRoutes,
     registrationsRoutes,
     adminRoutes,
+    adminDomainBlocksRoutes,
+    adminRelaysRoutes,
+    adminDomainAllowsRoutes,
+    adminServersRoutes,
+    introductionRoutes,
+    adminTransitiveRoutes,
+    adminListsRoutes,
+    instancePolicyRoutes,
     caracolRoutes,
+    adminAppsRoutes,
+    authorizedAppsRoutes,
+    termsApiRoutes,
+    adminIpBlocksRoutes,
     oembedRoutes,
   ]) {
     app.route("/api", sub());

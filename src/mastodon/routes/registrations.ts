@@ -9,6 +9,7 @@ import { requireToken } from "../auth.ts";
 import { AccountError } from "../../domain/accounts/create.ts";
 import { registrationsOpen, RegistrationsClosedError, signUp } from "../../domain/accounts/signup.ts";
 import { issueToken } from "../../domain/oauth/tokens.ts";
+import { signUpPolicyFor } from "../../domain/abuse/ip-blocks.ts";
 
 /** Mastodon's error codes for the `details` of a 422 on this endpoint. */
 function errorCode(message: string): string {
@@ -36,6 +37,8 @@ export function registrationsRoutes() {
     // Only an app acting for itself signs people up; a person's token is not a sign-up form.
     if (token.accountId || !token.appId) throw forbidden("This method requires an app token (client_credentials)");
     if (!registrationsOpen(c.var.ctx)) throw forbidden("Registrations are closed on this server");
+    const ipPolicy = await signUpPolicyFor(c.var.ctx, c.var.clientAddress);
+    if (ipPolicy === "blocked") throw forbidden("Sign-ups from your network are not allowed on this server");
     const p = await bodyParams(c);
     for (const field of ["username", "email", "password"] as const) {
       if (!str(p[field])) return validationFailed(c, field, "can't be blank");
@@ -49,6 +52,7 @@ export function registrationsRoutes() {
         agreement: agreement.success && agreement.data,
         reason: str(p.reason) || null,
         locale: str(p.locale) || null,
+        needsApproval: ipPolicy === "needs_approval",
       });
       const t = await issueToken(c.var.ctx, { appId: token.appId, accountId, scopes: [...token.scopes], withRefresh: true });
       c.header("Cache-Control", "no-store");

@@ -122,8 +122,10 @@ export function statusesRoutes() {
 
   app.get("/v1/statuses/:id/source", async (c) => {
     // Only the author needs what they typed (to edit it); for anyone else the post is not found.
-    const { accountId } = requireUser(c, "read:statuses");
+    const { accountId, viewer } = requireUser(c, "read:statuses");
     const row = await service(ownStatus(c.var.ctx, accountId, c.req.param("id")));
+    // The gate too: a narrowed token does not read its owner's direct messages.
+    if (!(await findVisibleStatus(c.var.ctx, viewer, row.id))) throw notFound();
     return c.json(statusSource(row));
   });
 

@@ -1,0 +1,129 @@
+// Mastodon's admin API for domain blocks (/api/v1/admin/domain_blocks), answering
+// Admin::DomainBlock. Pleroma's followers_only has no field there: it is the extension field
+// `caracol_followers_only` (the entity allows additional properties). Admins only, with the
+// admin:read:domain_blocks / admin:write:domain_blocks scopes.
+import { Hono, type Context } from "hono";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { AppEnv } from "../env.ts";
+import { domainBlocks, users, DOMAIN_BLOCK_SEVERITIES } from "../../db/schema/index.ts";
+import { finishPage, pageBy } from "../../db/paginate.ts";
+import { parsePage, setLinkHeader } from "../pagination.ts";
+import { bodyParams, validate, zBool } from "../params.ts";
+import { forbidden, notFound, unprocessable } from "../errors.ts";
+import { requireUser } from "../auth.ts";
+import type { Scope } from "../../domain/oauth/scopes.ts";
+import { sha256Hex } from "../../domain/federation-policy/digest.ts";
+import { createRule, deleteRule, DomainRuleError, ruleById, saveRule, type DomainRule, type RuleInput } from "../../domain/federation-policy/domain-rules.ts";
+
+async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
+  const { accountId } = requireUser(c, scope);
+  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
+  if (u?.role !== "admin") throw forbidden("This action is not allowed");
+}
+
+export function adminDomainBlock(r: DomainRule) {
+  return {
+    id: r.id,
+    domain: r.domain,
+    digest: sha256Hex(r.domain),
+    created_at: r.createdAt.toISOString(),
+    severity: r.severity,
+    reject_media: r.rejectMedia,
+    reject_reports: r.rejectReports,
+    private_comment: r.privateComment,
+    public_comment: r.publicComment,
+    obfuscate: r.obfuscate,
+    caracol_followers_only: r.followersOnly,
+  };
+}
+
+const text = z.string().max(2000).nullable();
+const fields = {
+  severity: z.enum(DOMAIN_BLOCK_SEVERITIES).optional(),
+  reject_media: zBool.optional(),
+  reject_reports: zBool.optional(),
+  private_comment: text.optional(),
+  public_comment: text.optional(),
+  obfuscate: zBool.optional(),
+  caracol_followers_only: zBool.optional(),
+};
+const createSchema = z.object({ domain: z.string().min(1).max(253), ...fields });
+const updateSchema = z.object(fields);
+
+function toInput(p: z.output<typeof updateSchema>): Omit<RuleInput, "domain" | "severity"> {
+  const out: Omit<RuleInput, "domain" | "severity"> = {};
+  if (p.reject_media !== undefined) out.rejectMedia = p.reject_media;
+  if (p.reject_reports !== undefined) out.rejectReports = p.reject_reports;
+  if (p.caracol_followers_only !== undefined) out.followersOnly = p.caracol_followers_only;
+  if (p.private_comment !== undefined) out.privateComment = p.private_comment;
+  if (p.public_comment !== undefined) out.publicComment = p.public_comment;
+  if (p.obfuscate !== undefined) out.obfuscate = p.obfuscate;
+  return out;
+}
+
+/** DomainRuleError -> Mastodon's 422s (with the existing rule when one covers the domain). */
+function refused(c: Context<AppEnv>, e: unknown) {
+  if (!(e instanceof DomainRuleError)) throw e;
+  if (e.code === "covered" && e.existing) return c.json({ error: e.message, existing_domain_block: adminDomainBlock(e.existing) }, 422);
+  if (e.code === "not_found") throw notFound();
+  throw unprocessable(e.message, { domain: [{ error: e.code === "own_domain" ? "ERR_TAKEN" : "ERR_INVALID", description: e.message }] });
+}
+
+async function loadRule(c: Context<AppEnv>): Promise<DomainRule> {
+  const rule = await ruleById(c.var.ctx, c.req.param("id") ?? "");
+  if (!rule) throw notFound();
+  return rule;
+}
+
+export function adminDomainBlocksRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/v1/admin/domain_blocks", async (c) => {
+    await requireAdmin(c, "admin:read:domain_blocks");
+    const page = parsePage(c, 100, 200);
+    const { where, orderBy, ascending } = pageBy(domainBlocks.id, page);
+    const rows = await c.var.ctx.db.select().from(domainBlocks).where(and(where)).orderBy(orderBy).limit(page.limit);
+    const ordered = finishPage(rows, ascending);
+    setLinkHeader(c, { newest: ordered[0]?.id, oldest: ordered.at(-1)?.id });
+    return c.json(ordered.map(adminDomainBlock));
+  });
+
+  app.get("/v1/admin/domain_blocks/:id", async (c) => {
+    await requireAdmin(c, "admin:read:domain_blocks");
+    return c.json(adminDomainBlock(await loadRule(c)));
+  });
+
+  app.post("/v1/admin/domain_blocks", async (c) => {
+    await requireAdmin(c, "admin:write:domain_blocks");
+    const p = validate(createSchema, await bodyParams(c));
+    try {
+      // Mastodon's default severity is silence
+      const { rule } = await createRule(c.var.ctx, { domain: p.domain, severity: p.severity ?? "silence", ...toInput(p) });
+      return c.json(adminDomainBlock(rule));
+    } catch (e) {
+      return refused(c, e);
+    }
+  });
+
+  app.put("/v1/admin/domain_blocks/:id", async (c) => {
+    await requireAdmin(c, "admin:write:domain_blocks");
+    const rule = await loadRule(c);
+    const p = validate(updateSchema, await bodyParams(c));
+    try {
+      const { rule: saved } = await saveRule(c.var.ctx, { domain: rule.domain, severity: p.severity ?? rule.severity, ...toInput(p) });
+      return c.json(adminDomainBlock(saved));
+    } catch (e) {
+      return refused(c, e);
+    }
+  });
+
+  app.delete("/v1/admin/domain_blocks/:id", async (c) => {
+    await requireAdmin(c, "admin:write:domain_blocks");
+    const rule = await loadRule(c);
+    await deleteRule(c.var.ctx, rule);
+    return c.json({});
+  });
+
+  return app;
+}

@@ -1,0 +1,215 @@
+// The generated viewer matrix, for the viewer kinds the other leak tests lack: an account
+// mentioned in every post, an account Alice blocks, a token holding only read:accounts, and
+// remote servers in good standing, in a circle, restricted (transitive policy) and suspended.
+// Part one: every GET route (matrix-routes.ts) x those viewers x posts in every audience.
+// Part two: each profile part set in turn to each audience it can take, checked through the
+// Mastodon account entity, the web profile page and the ActivityPub actor and collections.
+// Expectations come from the tables below, written from DESIGN.md's audience model, not from
+// the gate's code.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Browser } from "../helpers/browser.ts";
+import { setSetting } from "../../src/domain/instance/settings.ts";
+import { PROFILE_AUDIENCES, PROFILE_PARTS, type ProfileAudience, type ProfilePart } from "../../src/domain/audience/profile.ts";
+import { buildMatrixWorld, PASSWORD, POST_AUDIENCES, postWord, PROFILE, STANDINGS, type MatrixWorld, type PostAudience, type Standing } from "./matrix-world.ts";
+import { ADMIN_PREFIXES, adminPath, MATRIX_ROUTES, type RouteEntry } from "./matrix-routes.ts";
+import { activityPubShows, apiShows, WEB_RENDERS, webShows } from "./profile-probes.ts";
+
+type LocalKind = "anonymous" | "stranger" | "follower" | "mentioned" | "blocked" | "read_accounts";
+type Kind = LocalKind | Standing;
+
+/** Which of Alice's posts each viewer may get (the one mentioned is mentioned in all of them). */
+const SEES: Record<Kind, readonly PostAudience[]> = {
+  anonymous: ["public"],
+  stranger: ["public", "unlisted", "authenticated", "circle", "local"],
+  follower: ["public", "unlisted", "authenticated", "circle", "local", "followers"],
+  mentioned: POST_AUDIENCES,
+  blocked: [],
+  // read:accounts grants no reading of posts (routes answering everyone alike aside)
+  read_accounts: [],
+  good: ["public", "unlisted", "authenticated"],
+  circle: ["public", "unlisted", "authenticated", "circle"],
+  restricted: ["public"],
+  suspended: [],
+};
+
+const BASIC_PARTS: ReadonlySet<ProfilePart> = new Set(["displayName", "avatar", "header", "bio"]);
+const LOCAL_KINDS: ReadonlySet<Kind> = new Set(["stranger", "follower", "mentioned", "blocked", "read_accounts"]);
+
+/** Whether a viewer gets a profile part of a local account, per its audience. */
+function partVisible(kind: Kind, part: ProfilePart, audience: ProfileAudience): boolean {
+  if (kind === "suspended") return false;
+  if (kind === "blocked" && !BASIC_PARTS.has(part)) return false;
+  // a token without read:statuses cannot list posts at all
+  if (kind === "read_accounts" && part === "posts") return false;
+  const rule: Record<ProfileAudience, boolean> = {
+    public: true,
+    authenticated: kind !== "anonymous" && kind !== "restricted",
+    local: LOCAL_KINDS.has(kind),
+    followers: kind === "follower",
+    self: false,
+  };
+  return rule[audience];
+}
+
+/** Words that must not reach this viewer with the default profile audiences. */
+function forbiddenWords(kind: Kind): string[] {
+  const posts = POST_AUDIENCES.filter((a) => !SEES[kind].includes(a)).map(postWord);
+  const profile = [
+    ...(partVisible(kind, "displayName", "public") ? [] : [PROFILE.displayName]),
+    ...(partVisible(kind, "bio", "public") ? [] : [PROFILE.bio]),
+    ...(partVisible(kind, "fields", "authenticated") ? [] : [PROFILE.field]),
+  ];
+  return [...posts, ...profile];
+}
+
+/** The post a path is about, for the routes that answer one post and nothing else. */
+function singlePost(w: MatrixWorld, path: string): PostAudience | null {
+  const m = path.match(/^(?:\/api\/v1\/statuses|\/@alice|\/users\/alice\/statuses)\/(\d+)$/);
+  if (!m) return null;
+  return (Object.entries(w.posts).find(([, id]) => id === m[1])?.[0] as PostAudience) ?? null;
+}
+
+/** Outbox pages that listed posts although the profile's "list of posts" part hides them. */
+let outboxMismatches: string[] = [];
+
+test("the viewer matrix: every route, every viewer kind, every audience of posts and profile parts", { timeout: 170_000 }, async (t) => {
+  const w = await buildMatrixWorld({ local: "127.0.0.1", remote: "127.0.0.8" });
+  try {
+    await setSetting(w.a.app.ctx, "feedsEnabled", true);
+    await w.api(w.alice.token, "PATCH", "/api/v1/caracol/privacy", { feeds: "on" });
+    const tokens: Partial<Record<Kind, string>> = { stranger: w.stranger.token, follower: w.follower.token, mentioned: w.mentioned.token, blocked: w.blocked.token, read_accounts: w.narrowToken };
+    const browsers: Partial<Record<Kind, Browser>> = { anonymous: new Browser(w.a.url) };
+    for (const [kind, user] of [["stranger", w.stranger], ["follower", w.follower], ["mentioned", w.mentioned], ["blocked", w.blocked]] as const) {
+      const b = new Browser(w.a.url);
+      assert.equal((await b.signIn(user.username, PASSWORD)).status, 303);
+      browsers[kind] = b;
+    }
+    /** Asks `path` as `kind` through the channel the surface listens to. */
+    const ask = async (kind: Kind, surface: RouteEntry["surface"], path: string): Promise<Response> => {
+      if ((STANDINGS as readonly string[]).includes(kind)) return w.signedGet(path);
+      if (surface === "web") return browsers[kind]!.request(path);
+      return w.get(path, tokens[kind]);
+    };
+
+    await t.test("every GET route has an entry", () => {
+      const registered = [...new Set(w.a.app.hono.routes.filter((r) => r.method === "GET").map((r) => r.path))];
+      const missing = registered.filter((p) => !(`GET ${p}` in MATRIX_ROUTES) && !ADMIN_PREFIXES.some((a) => p.startsWith(a)));
+      assert.deepEqual(missing, [], "GET routes without an entry in test/audience/matrix-routes.ts");
+    });
+
+    await t.test("routes x viewers x post audiences", async () => {
+      let cases = 0;
+      const kindsFor: Record<RouteEntry["surface"], Kind[]> = {
+        api: ["mentioned", "blocked", "read_accounts"],
+        web: ["mentioned", "blocked"],
+        public: ["mentioned", "blocked", "read_accounts", ...STANDINGS],
+        ap: [...STANDINGS],
+      };
+      const admin = [...new Set(w.a.app.hono.routes.filter((r) => r.method === "GET" && ADMIN_PREFIXES.some((a) => r.path.startsWith(a))).map((r) => r.path))];
+      for (const standing of STANDINGS) {
+        await w.setStanding(standing);
+        for (const [route, entry] of Object.entries(MATRIX_ROUTES)) {
+          const jobs = [
+            ...entry.paths(w).map((path) => ({ path, surface: entry.surface })),
+            ...(entry.publicPaths?.(w) ?? []).map((path) => ({ path, surface: "public" as const })),
+          ];
+          for (const { path, surface } of jobs) {
+            // Local viewers are asked once; remote ones in their own standing only.
+            const kinds = kindsFor[surface].filter((k) => (k === standing) || (!(STANDINGS as readonly string[]).includes(k) && standing === "good"));
+            for (const kind of kinds) {
+              const res = await ask(kind, surface, path);
+              const body = await res.text();
+              // Routes that answer everyone alike give a viewer what a logged-out one gets.
+              const effective: Kind = surface === "public" ? "anonymous" : kind;
+              for (const word of forbiddenWords(effective)) {
+                assert.ok(!body.includes(word), `${kind} got "${word}" from ${route}: ${path} (${res.status})`);
+                cases++;
+              }
+              const one = singlePost(w, path);
+              if (one) {
+                assert.equal(body.includes(postWord(one)), SEES[effective].includes(one), `${kind}, ${path}: the ${one} post (${res.status})`);
+                cases++;
+              }
+              if (path === `/api/v1/accounts/${w.alice.id}/statuses` || path === "/@alice" || path === "/users/alice/outbox") {
+                const got = POST_AUDIENCES.filter((a) => body.includes(postWord(a)));
+                // A list of posts needs the "posts" part (and, for an app, the read:statuses scope).
+                const listed = partVisible(effective, "posts", "public") ? SEES[effective] : [];
+                assert.deepEqual(got, POST_AUDIENCES.filter((a) => listed.includes(a)), `${kind}: every post it may see, and only those, at ${path} (${res.status})`);
+                cases++;
+              }
+              // The social graph is hidden by default: no list entries, no counts.
+              if (/\/followers$/.test(path)) assert.ok(!body.includes(w.follower.id) && !body.includes("/users/bob"), `${kind} sees Alice's followers at ${path}`);
+              if (/\/following$/.test(path)) assert.ok(!body.includes(w.mentioned.id) && !body.includes("/users/dave"), `${kind} sees whom Alice follows at ${path}`);
+              if (surface === "ap") assert.ok(!body.includes('"totalItems"'), `${kind} gets a count at ${path}`);
+              if (kind === "suspended" && surface === "ap" && !path.startsWith("/.well-known/")) assert.equal(res.status, 401, path);
+            }
+          }
+        }
+        // No viewer of the matrix is an admin: every admin route refuses each of them.
+        for (const pattern of admin) {
+          for (const kind of ["mentioned", "blocked", "read_accounts"] as const) {
+            if (standing !== "good") continue;
+            const res = await w.get(adminPath(pattern), tokens[kind]);
+            assert.ok([401, 403, 404].includes(res.status), `${kind} got ${res.status} from admin route ${pattern}`);
+            cases++;
+          }
+        }
+      }
+      await w.setStanding("good");
+      console.log(`viewer matrix, routes: ${Object.keys(MATRIX_ROUTES).length} routes + ${admin.length} admin routes, 7 viewer kinds, ${cases} cases checked`);
+    });
+
+    await t.test("profile parts x audiences x viewers, through the API, the web page and ActivityPub", async () => {
+      const result = await checkProfileParts(w, tokens, browsers);
+      outboxMismatches = result.outbox;
+      console.log(`viewer matrix, profile parts: ${PROFILE_PARTS.length} parts x ${PROFILE_AUDIENCES.length} audiences, ${result.cases} cases checked`);
+    });
+
+    await t.test("the ActivityPub outbox follows the \"list of posts\" part", () => {
+      assert.deepEqual(outboxMismatches, []);
+    });
+  } finally {
+    await w.close();
+  }
+});
+
+async function checkProfileParts(w: MatrixWorld, tokens: Partial<Record<Kind, string>>, browsers: Partial<Record<Kind, Browser>>): Promise<{ cases: number; outbox: string[] }> {
+  let cases = 0;
+  const outbox: string[] = [];
+  const apiKinds: LocalKind[] = ["anonymous", "stranger", "follower", "mentioned", "blocked", "read_accounts"];
+  const webKinds: LocalKind[] = ["anonymous", "stranger", "follower", "mentioned", "blocked"];
+  for (const part of PROFILE_PARTS) {
+    for (const audience of PROFILE_AUDIENCES) {
+      await w.setProfileAudiences({ [part]: audience });
+      const label = `${part}=${audience}`;
+      for (const kind of apiKinds) {
+        assert.equal(await apiShows(w, part, tokens[kind]), partVisible(kind, part, audience), `API, ${kind}: ${label}`);
+        cases++;
+      }
+      for (const kind of webKinds) {
+        const html = await (await browsers[kind]!.request("/@alice")).text();
+        assert.equal(webShows(html, part), WEB_RENDERS.has(part) && partVisible(kind, part, audience), `web, ${kind}: ${label}`);
+        cases++;
+      }
+      // A circle gives a server no profile part a good standing does not (parts have no circle
+      // audience; the routes matrix above covers circle servers), so it is left out here.
+      for (const standing of ["good", "restricted", "suspended"] as const) {
+        await w.setStanding(standing);
+        const shown = await activityPubShows(w, part);
+        if (shown !== null) {
+          assert.equal(shown, partVisible(standing, part, audience), `ActivityPub, ${standing} server: ${label}`);
+          cases++;
+        }
+        if (part === "posts") {
+          const res = await w.signedGet("/users/alice/outbox");
+          const listed = res.status === 200 && (await res.text()).includes(postWord("public"));
+          if (listed !== partVisible(standing, part, audience)) outbox.push(`${standing} server, ${label}: outbox ${listed ? "lists" : "hides"} the public post`);
+        }
+      }
+      await w.setStanding("good");
+    }
+  }
+  await w.setProfileAudiences({});
+  return { cases, outbox };
+}
