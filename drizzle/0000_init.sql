@@ -477,7 +477,7 @@ CREATE TABLE "account_moves" (
 CREATE TABLE "reports" (
 	"id" bigint PRIMARY KEY NOT NULL,
 	"uri" text,
-	"account_id" bigint NOT NULL,
+	"account_id" bigint,
 	"target_account_id" bigint NOT NULL,
 	"status_ids" text[] DEFAULT '{}' NOT NULL,
 	"comment" text DEFAULT '' NOT NULL,
@@ -497,6 +497,8 @@ CREATE TABLE "media_attachments" (
 	"description" text,
 	"blurhash" text,
 	"meta" jsonb,
+	"storage_key" text,
+	"usage" text DEFAULT 'attachment' NOT NULL,
 	"position" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -571,6 +573,81 @@ CREATE TABLE "rate_limit_counters" (
 	CONSTRAINT "rate_limit_counters_rule_subject_window_start_pk" PRIMARY KEY("rule","subject","window_start")
 );
 --> statement-breakpoint
+CREATE TABLE "account_tombstones" (
+	"username" text PRIMARY KEY NOT NULL,
+	"uri" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sign_ins" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"method" text NOT NULL,
+	"app_id" bigint,
+	"ip" text,
+	"user_agent" text,
+	"device" text DEFAULT '' NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "preview_cards" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"url" text NOT NULL,
+	"title" text DEFAULT '' NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"provider_name" text DEFAULT '' NOT NULL,
+	"author_name" text DEFAULT '' NOT NULL,
+	"image_url" text,
+	"width" integer DEFAULT 0 NOT NULL,
+	"height" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "server_addresses" (
+	"domain" text NOT NULL,
+	"address" text NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "server_addresses_domain_address_pk" PRIMARY KEY("domain","address")
+);
+--> statement-breakpoint
+CREATE TABLE "status_preview_cards" (
+	"status_id" bigint PRIMARY KEY NOT NULL,
+	"card_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "access_records" (
+	"at" timestamp with time zone NOT NULL,
+	"ip" text,
+	"token_id" bigint,
+	"account_id" bigint,
+	"server" text,
+	"kind" text NOT NULL,
+	"target" text NOT NULL,
+	"cursor" text
+);
+--> statement-breakpoint
+CREATE TABLE "detection_alerts" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"rule" text NOT NULL,
+	"key_kind" text NOT NULL,
+	"key_value" text NOT NULL,
+	"first_seen_at" timestamp with time zone NOT NULL,
+	"last_seen_at" timestamp with time zone NOT NULL,
+	"evidence" jsonb NOT NULL,
+	"state" text DEFAULT 'open' NOT NULL,
+	"responses" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"resolved_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "throttled_clients" (
+	"key" text PRIMARY KEY NOT NULL,
+	"until" timestamp with time zone NOT NULL,
+	"alert_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "account_keys" ADD CONSTRAINT "account_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -621,12 +698,16 @@ ALTER TABLE "circle_members" ADD CONSTRAINT "circle_members_circle_id_circles_id
 ALTER TABLE "blocklist_entries" ADD CONSTRAINT "blocklist_entries_subscription_id_blocklist_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."blocklist_subscriptions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_moves" ADD CONSTRAINT "account_moves_moved_to_account_id_accounts_id_fk" FOREIGN KEY ("moved_to_account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "reports" ADD CONSTRAINT "reports_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reports" ADD CONSTRAINT "reports_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_target_account_id_accounts_id_fk" FOREIGN KEY ("target_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "media_attachments" ADD CONSTRAINT "media_attachments_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "media_attachments" ADD CONSTRAINT "media_attachments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_agreements" ADD CONSTRAINT "user_agreements_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ip_blocklist_entries" ADD CONSTRAINT "ip_blocklist_entries_subscription_id_ip_blocklist_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."ip_blocklist_subscriptions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sign_ins" ADD CONSTRAINT "sign_ins_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sign_ins" ADD CONSTRAINT "sign_ins_app_id_apps_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."apps"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "status_preview_cards" ADD CONSTRAINT "status_preview_cards_status_id_statuses_id_fk" FOREIGN KEY ("status_id") REFERENCES "public"."statuses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "status_preview_cards" ADD CONSTRAINT "status_preview_cards_card_id_preview_cards_id_fk" FOREIGN KEY ("card_id") REFERENCES "public"."preview_cards"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "account_keys_account_type_idx" ON "account_keys" USING btree ("account_id","type");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_uri_idx" ON "accounts" USING btree ("uri");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_username_domain_idx" ON "accounts" USING btree (lower("username"),coalesce(lower("domain"), ''));--> statement-breakpoint
@@ -686,6 +767,7 @@ CREATE INDEX "delivery_failures_created_idx" ON "delivery_failures" USING btree 
 CREATE INDEX "delivery_failures_inbox_idx" ON "delivery_failures" USING btree ("inbox");--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_uri_idx" ON "reports" USING btree ("uri");--> statement-breakpoint
 CREATE INDEX "reports_target_idx" ON "reports" USING btree ("target_account_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "media_attachments_storage_key_idx" ON "media_attachments" USING btree ("storage_key");--> statement-breakpoint
 CREATE INDEX "media_attachments_status_idx" ON "media_attachments" USING btree ("status_id","position");--> statement-breakpoint
 CREATE INDEX "media_attachments_unattached_idx" ON "media_attachments" USING btree ("account_id","created_at") WHERE "media_attachments"."status_id" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "app_rules_kind_value_idx" ON "app_rules" USING btree ("kind","value");--> statement-breakpoint
@@ -693,4 +775,16 @@ CREATE INDEX "terms_versions_kind_idx" ON "terms_versions" USING btree ("kind","
 CREATE UNIQUE INDEX "ip_blocklist_entries_sub_range_idx" ON "ip_blocklist_entries" USING btree ("subscription_id","range");--> statement-breakpoint
 CREATE UNIQUE INDEX "ip_blocklist_subscriptions_source_idx" ON "ip_blocklist_subscriptions" USING btree ("source");--> statement-breakpoint
 CREATE UNIQUE INDEX "ip_blocks_range_idx" ON "ip_blocks" USING btree ("range");--> statement-breakpoint
-CREATE INDEX "rate_limit_counters_end_idx" ON "rate_limit_counters" USING btree ("window_end");
+CREATE INDEX "rate_limit_counters_end_idx" ON "rate_limit_counters" USING btree ("window_end");--> statement-breakpoint
+CREATE INDEX "sign_ins_account_at_idx" ON "sign_ins" USING btree ("account_id","at");--> statement-breakpoint
+CREATE INDEX "sign_ins_at_idx" ON "sign_ins" USING btree ("at");--> statement-breakpoint
+CREATE UNIQUE INDEX "preview_cards_url_idx" ON "preview_cards" USING btree ("url");--> statement-breakpoint
+CREATE INDEX "server_addresses_seen_idx" ON "server_addresses" USING btree ("domain","last_seen_at");--> statement-breakpoint
+CREATE INDEX "access_records_ip_idx" ON "access_records" USING btree ("ip","at") WHERE "access_records"."ip" is not null;--> statement-breakpoint
+CREATE INDEX "access_records_token_idx" ON "access_records" USING btree ("token_id","at") WHERE "access_records"."token_id" is not null;--> statement-breakpoint
+CREATE INDEX "access_records_account_idx" ON "access_records" USING btree ("account_id","at") WHERE "access_records"."account_id" is not null;--> statement-breakpoint
+CREATE INDEX "access_records_server_idx" ON "access_records" USING btree ("server","at") WHERE "access_records"."server" is not null;--> statement-breakpoint
+CREATE INDEX "access_records_kind_target_idx" ON "access_records" USING btree ("kind","target","at");--> statement-breakpoint
+CREATE INDEX "access_records_at_idx" ON "access_records" USING btree ("at");--> statement-breakpoint
+CREATE UNIQUE INDEX "detection_alerts_open_idx" ON "detection_alerts" USING btree ("rule","key_kind","key_value") WHERE "detection_alerts"."state" = 'open';--> statement-breakpoint
+CREATE INDEX "detection_alerts_last_seen_idx" ON "detection_alerts" USING btree ("last_seen_at");

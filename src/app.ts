@@ -19,6 +19,7 @@ import { runScheduledJobs } from "./server/jobs.ts";
 import { clientAddressMiddleware, type TestClientAddress } from "./server/client-address.ts";
 import { ipBlockMiddleware } from "./server/ip-block-middleware.ts";
 import { rateLimitMiddleware } from "./server/rate-limit-middleware.ts";
+import { accessRecorderMiddleware } from "./server/access-recorder.ts";
 
 export type App = {
   hono: Hono<AppEnv>;
@@ -75,6 +76,7 @@ export async function createApp(config: Config, opts: { database?: Database; fed
   hono.use(clientAddressMiddleware(config.trustedProxies, opts.testClientAddress));
   hono.use(ipBlockMiddleware(opts.clock));
   hono.use(rateLimitMiddleware(undefined, opts.clock));
+  hono.use(accessRecorderMiddleware(opts.clock));
   hono.use(federationMiddleware(federation));
   hono.route("/", nodeInfoRoutes());
   hono.route("/", staticRoutes());

@@ -144,7 +144,7 @@ test("update_credentials refuses bad input and changes nothing", async () => {
       [{ caracol_profile_audiences: { shoeSize: "public" } }, /caracol_profile_audiences/],
       [{ caracol_logged_out_access: "more" }, /caracol_logged_out_access/],
       [{ locked: "maybe" }, /locked/],
-      [{ avatar: "data:image/png;base64,AAAA", display_name: "changed" }, /media uploads are not supported yet/],
+      [{ avatar: "data:image/png;base64,AAAA", display_name: "changed" }, /avatar must be a file upload/],
     ];
     for (const [body, msg] of cases) {
       const res = await patch(body);

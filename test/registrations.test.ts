@@ -1,29 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import { createRequire } from "node:module";
 import { and, eq } from "drizzle-orm";
 import { createTestApp, type TestApp } from "./helpers/app.ts";
-import { SPEC_PATH, specAvailable } from "./helpers/openapi.ts";
+import { entityValidator } from "./helpers/openapi.ts";
 import { accounts, notifications, users } from "../src/db/schema/index.ts";
 import { runCommand } from "../src/cli/commands.ts";
 import { registerApp, tokenRequest } from "./oauth-helpers.ts";
-
-/** The admin API is not in the OpenAPI paths; its entity schema is, so check against that. */
-function adminAccountValidator(): (v: unknown) => string | null {
-  if (!specAvailable) return () => null;
-  const require = createRequire(import.meta.url);
-  const Ajv2020 = require("ajv/dist/2020").default as typeof import("ajv").default;
-  const addFormats = require("ajv-formats").default as (ajv: unknown) => void;
-  const ajv = new Ajv2020({ strict: false });
-  addFormats(ajv);
-  ajv.addFormat("scopes", true);
-  ajv.addFormat("iso-639-1", true);
-  const spec = JSON.parse(fs.readFileSync(SPEC_PATH, "utf8"));
-  ajv.addSchema(spec, "spec");
-  const fn = ajv.compile({ $ref: "spec#/components/schemas/AdminAccount" });
-  return (v) => (fn(v) ? null : JSON.stringify(fn.errors?.slice(0, 3)));
-}
 
 async function appToken(app: TestApp, scope = "read write:accounts") {
   const client = await registerApp(app, { scopes: "read write:accounts" });
@@ -40,7 +22,7 @@ const signUp = (app: TestApp, token: string, over: Record<string, unknown> = {})
 
 test("API sign-up with approval: an unusable token, admins notified, approved through the admin API", async () => {
   const app = await createTestApp();
-  const validAdminAccount = adminAccountValidator();
+  const validAdminAccount = entityValidator("AdminAccount");
   try {
     const admin = await app.user("boss", { admin: true, scopes: "read admin:read admin:write" });
     const plain = await app.user("alice", { scopes: "read write admin:read admin:write" });

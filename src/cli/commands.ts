@@ -14,11 +14,14 @@ import { domainCommands } from "./domain-commands.ts";
 import { relayCommands } from "./relay-commands.ts";
 import { transitiveCommands } from "./transitive-commands.ts";
 import { ipCommands } from "./ip-commands.ts";
+import { alertCommands } from "./alert-commands.ts";
 import { appCommands } from "./app-commands.ts";
 import { termsCommands } from "./terms-commands.ts";
 import { subscriptionCommands } from "./subscription-commands.ts";
 import { circleCommands } from "./circle-commands.ts";
 import { blocklistCommands } from "./blocklist-commands.ts";
+import { integrationCommands } from "./integration-commands.ts";
+import { dataCommands } from "./data-commands.ts";
 
 export type { CommandResult } from "./result.ts";
 
@@ -30,8 +33,11 @@ const GROUPS: Record<string, CommandGroup> = {
   relay: relayCommands,
   transitive: transitiveCommands,
   ip: ipCommands,
+  alerts: alertCommands,
   app: appCommands,
   terms: termsCommands,
+  integration: integrationCommands,
+  data: dataCommands,
 };
 
 export const USAGE = `Usage: npm run caracol -- <command>

@@ -5,6 +5,7 @@ import type { Ctx } from "../domain/context.ts";
 import { DOMAIN_BLOCK_SEVERITIES } from "../db/schema/index.ts";
 import { checkDomain, checkSeverity, DomainRuleError, listRules, planLift, planRule, ruleForDomain, saveRule, deleteRule, coveringRule, type DomainRule } from "../domain/federation-policy/domain-rules.ts";
 import { obfuscateDomain } from "../domain/federation-policy/public-rules.ts";
+import { addressPlanLines, applyAddressBlocks, planAddressBlocks } from "../domain/federation-policy/server-addresses.ts";
 import { serverPolicy } from "../domain/federation-policy/standing.ts";
 import { fail, ok, planThenApply, type CommandGroup, type CommandResult } from "./result.ts";
 
@@ -13,6 +14,8 @@ const USAGE = `  domain list                             the domain rules set he
   domain block DOMAIN --severity ${DOMAIN_BLOCK_SEVERITIES.join("|")} [--reject-media] [--reject-reports]
          [--followers-only] [--public-comment T] [--private-comment T] [--obfuscate] [--yes]
                                           add a rule (covers subdomains) or change it in place
+         [--block-addresses]              with suspend: also refuse (no_access) the addresses its
+                                          servers' verified requests came from
   domain unblock DOMAIN [--yes]           lift the rule
 `;
 
@@ -61,6 +64,7 @@ async function block(ctx: Ctx, args: string[]): Promise<CommandResult> {
       "public-comment": { type: "string" },
       "private-comment": { type: "string" },
       obfuscate: { type: "boolean" },
+      "block-addresses": { type: "boolean" },
       yes: { type: "boolean" },
     },
   });
@@ -78,10 +82,14 @@ async function block(ctx: Ctx, args: string[]): Promise<CommandResult> {
     ...(values["public-comment"] !== undefined ? { publicComment: values["public-comment"] } : {}),
     ...(values["private-comment"] !== undefined ? { privateComment: values["private-comment"] } : {}),
   };
+  if (values["block-addresses"] && input.severity !== "suspend") return fail("error: --block-addresses goes with --severity suspend", 2);
   const plan = await planRule(ctx, input);
-  return planThenApply(plan.lines, !!values.yes, async () => {
+  const domain = checkDomain(ctx, input.domain);
+  const addresses = values["block-addresses"] ? await planAddressBlocks(ctx, domain) : null;
+  return planThenApply([...plan.lines, ...(addresses ? addressPlanLines(domain, addresses) : [])], !!values.yes, async () => {
     const { rule } = await saveRule(ctx, input);
-    return [`Rule for ${rule.domain}: ${rule.severity}${flags(rule) ? ` (${flags(rule)})` : ""}.`];
+    const blocked = addresses ? await applyAddressBlocks(ctx, domain, addresses) : [];
+    return [`Rule for ${rule.domain}: ${rule.severity}${flags(rule) ? ` (${flags(rule)})` : ""}.`, ...(blocked.length ? [`Blocked ${blocked.join(", ")}.`] : [])];
   });
 }
 

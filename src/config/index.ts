@@ -2,6 +2,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { formatRange, parseRange } from "../lib/ip.ts";
+import { DETECTION_RULE_NAMES, type RuleOverrides } from "../domain/abuse/detection/rules.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -39,6 +40,29 @@ const schema = z.object({
     }),
   CARACOL_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   CARACOL_RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(1000).default(1),
+  CARACOL_IP_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 90).default(24),
+  // JSON: {"distinct_profiles": {"threshold": 150, "window_minutes": 10, "enabled": true}, ...}
+  CARACOL_DETECTION_RULES: z
+    .string()
+    .default("{}")
+    .transform((v, ctx): RuleOverrides => {
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON" });
+        return {};
+      }
+      const rule = z.strictObject({ threshold: z.number().int().positive().max(1_000_000).optional(), window_minutes: z.number().int().positive().max(1440).optional(), enabled: z.boolean().optional() });
+      const parsed = z.partialRecord(z.enum(DETECTION_RULE_NAMES as [string, ...string[]]), rule).safeParse(json);
+      if (!parsed.success) {
+        for (const i of parsed.error.issues) ctx.addIssue({ code: "custom", message: `${i.path.join(".") || "rules"}: ${i.message}` });
+        return {};
+      }
+      return Object.fromEntries(Object.entries(parsed.data).map(([k, o]) => [k, { threshold: o?.threshold, windowMinutes: o?.window_minutes, enabled: o?.enabled }]));
+    }),
+  CARACOL_MEDIA_DIR: z.string().min(1).optional(),
+  CARACOL_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(16),
 });
 
 export type Config = Readonly<{
@@ -65,6 +89,14 @@ export type Config = Readonly<{
   rateLimits: boolean;
   /** scales every rate limit (2 doubles them) */
   rateLimitMultiplier: number;
+  /** hours that sign-in addresses and user agents are kept; 0: never stored */
+  ipRetentionHours: number;
+  /** threshold, window and on/off of each scraping-detection rule, by rule name */
+  detectionRules: RuleOverrides;
+  /** where uploaded media files live; default `<dataDir>/media` */
+  mediaDir: string;
+  /** largest accepted upload, in bytes (CARACOL_MAX_UPLOAD_MB) */
+  maxUploadBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -101,5 +133,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: Object.freeze(e.CARACOL_TRUSTED_PROXIES),
     rateLimits: e.CARACOL_RATE_LIMITS === "on",
     rateLimitMultiplier: e.CARACOL_RATE_LIMIT_MULTIPLIER,
+    ipRetentionHours: e.CARACOL_IP_RETENTION_HOURS,
+    detectionRules: Object.freeze(e.CARACOL_DETECTION_RULES),
+    mediaDir: path.resolve(e.CARACOL_MEDIA_DIR ?? path.join(e.CARACOL_DATA_DIR, "media")),
+    maxUploadBytes: Math.floor(e.CARACOL_MAX_UPLOAD_MB * 1024 * 1024),
   });
 }

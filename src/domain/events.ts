@@ -24,6 +24,11 @@ export type DomainEvent =
   | { type: "block.created"; blockId: string; accountId: string; targetAccountId: string; uri: string | null }
   | { type: "block.deleted"; blockId: string; accountId: string; targetAccountId: string; uri: string | null }
   | { type: "account.updated"; accountId: string }
+  /**
+   * a local account was deleted: its rows (keys included) are gone, so the event carries the
+   * private keys to sign the Delete with and the inboxes of every server that knew it
+   */
+  | { type: "account.deleted"; accountId: string; username: string; keys: { type: string; privateKeyJwk: JsonWebKey }[]; recipients: { actorUri: string; inbox: string }[] }
   /** the instance actor follows a relay (Follow of as:Public, as Mastodon does) */
   | { type: "relay.follow"; relayId: string; inboxUrl: string }
   /** the instance actor leaves a relay; the row is gone, so the event carries what the Undo names */

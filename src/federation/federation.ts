@@ -3,11 +3,12 @@
 // unsigned GET gets the bare actor (what other servers need to verify our signatures) and
 // nothing else.
 import { createExponentialBackoffPolicy, createFederation, type Federation, type RequestContext, type RetryPolicy } from "@fedify/fedify";
-import { Create, Note } from "@fedify/vocab";
+import { Create, Note, Tombstone } from "@fedify/vocab";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { accounts, statuses } from "../db/schema/index.ts";
 import type { Ctx } from "../domain/context.ts";
 import { localAccountByUsername } from "../domain/accounts/create.ts";
+import { isTombstoned } from "../domain/privacy/delete-account.ts";
 import { filterVisibleStatuses } from "../domain/audience/facts.ts";
 import { DrizzleKvStore } from "./kv.ts";
 import { DrizzleMessageQueue } from "./queue.ts";
@@ -68,6 +69,8 @@ export function createCaracolFederation(ctx: Ctx, options: CaracolFederationOpti
     .setActorDispatcher("/users/{identifier}", async (fctx, identifier) => {
       if (identifier === INSTANCE_ACTOR) return instanceActor(fctx);
       const account = await localAccountByUsername(fctx.data, identifier);
+      // a deleted account answers 410 Gone (Fedify serves a Tombstone so)
+      if (!account && (await isTombstoned(fctx.data, identifier))) return new Tombstone({ id: fctx.getActorUri(identifier) });
       if (!account || account.suspendedAt) return null;
       const viewer = await remoteViewer(fctx);
       const shaped = viewer && (viewer.kind !== "remote" || viewer.standing !== "blocked") ? viewer : config.requireSignedFetch ? null : { kind: "anonymous" as const };
@@ -77,6 +80,8 @@ export function createCaracolFederation(ctx: Ctx, options: CaracolFederationOpti
     .mapHandle(async (fctx, username) => {
       if (username === INSTANCE_ACTOR || username === config.domain) return INSTANCE_ACTOR;
       const account = await localAccountByUsername(fctx.data, username);
+      // a deleted account's handle leads to its Tombstone, so WebFinger answers 410 Gone
+      if (!account && (await isTombstoned(fctx.data, username))) return username.toLowerCase();
       return account && !account.suspendedAt ? account.username : null;
     })
     .setKeyPairsDispatcher(async (kctx, identifier) => {

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../mastodon/env.ts";
 import type { CaracolFederation } from "./federation.ts";
 import { getLogger } from "@logtape/logtape";
+import { noteSignedRequest, signedCopy } from "./server-address-hook.ts";
 
 const logger = getLogger(["caracol", "federation", "inbox"]);
 
@@ -16,8 +17,10 @@ export function federationMiddleware(federation: CaracolFederation): MiddlewareH
       await next();
       return c.res;
     };
+    const copy = signedCopy(c.req.raw);
     try {
       c.res = await federation.fetch(c.req.raw, { contextData: c.var.ctx, onNotFound: pass, onNotAcceptable: pass });
+      if (copy && c.res.status < 400) await noteSignedRequest(federation, c.var.ctx, copy, c.var.clientAddress);
     } catch (e) {
       // A document Fedify cannot parse (an invalid key, a malformed property) is the sender's
       // error, not ours: answer 400 so that it does not retry, and log it for the admin.

@@ -6,7 +6,11 @@ import type { CaracolFederation } from "../federation/federation.ts";
 import { appLogger } from "../lib/logging.ts";
 import { transitiveScanJob } from "../federation/policy-scan/job.ts";
 import { purgeRateLimitCountersJob, syncIpListsJob } from "./abuse-jobs.ts";
+import { purgeAddressesJob } from "./privacy-jobs.ts";
+import { purgeDetectionJob } from "./access-recorder.ts";
 import { blocklistSubscriptionsJob } from "../federation/policy-lists/sync-subscription.ts";
+import { mediaPurgeJob } from "../domain/media/purge.ts";
+import { linkPreviewsJob } from "./integrations.ts";
 
 export type ScheduledJob = {
   name: string;
@@ -21,6 +25,10 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
   transitiveScanJob,
   purgeRateLimitCountersJob,
   syncIpListsJob,
+  purgeAddressesJob,
+  purgeDetectionJob,
+  linkPreviewsJob,
+  mediaPurgeJob,
 ];
 
 /** Runs every job once shortly after start, then on its interval, until the signal aborts. */

@@ -8,6 +8,7 @@ import { settingsRoutes } from "./settings/index.ts";
 import { circleRoutes } from "./circles.ts";
 import { settingsAppsRoutes } from "./settings-apps.ts";
 import { termsRoutes } from "./terms.ts";
+import { mediaFileRoutes } from "./media-files.ts";
 
 /** Server-rendered pages: sign-in, sign-up, sign-out, about, terms, privacy, profiles. */
 export function webRoutes() {
@@ -20,5 +21,6 @@ export function webRoutes() {
   app.route("/", circleRoutes());
   app.route("/", settingsAppsRoutes());
   app.route("/", termsRoutes());
+  app.route("/", mediaFileRoutes());
   return app;
 }

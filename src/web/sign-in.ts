@@ -6,6 +6,7 @@ import { html, page, safeReturnTo } from "./html.ts";
 import { csrfField, csrfTokenFor, currentSession, endSession, readForm, startSession, str } from "./session.ts";
 import type { WebSession } from "../domain/accounts/sessions.ts";
 import { agreementDetour } from "./terms.ts";
+import { recordSignIn } from "../domain/privacy/sign-ins.ts";
 
 const MESSAGES = {
   invalid: "The username, e-mail address or password is not right.",
@@ -54,6 +55,7 @@ export function signInRoutes() {
       return signInPage(c, { session: form.session, returnTo, login, error: MESSAGES[result.reason], status });
     }
     await startSession(c, result.accountId);
+    await recordSignIn(c.var.ctx, { accountId: result.accountId, method: "web", ip: c.var.clientAddress, userAgent: c.req.header("user-agent") });
     return c.redirect(await agreementDetour(c, result.accountId, returnTo ?? "/"), 303);
   });
 

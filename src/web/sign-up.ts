@@ -73,6 +73,7 @@ export function signUpRoutes() {
       const { accountId, approved } = await signUp(c.var.ctx, {
         ...values,
         needsApproval: ipPolicy === "needs_approval",
+        address: c.var.clientAddress,
         password: str(p.password),
         agreement: agreement.success && agreement.data,
         locale: null,

@@ -5,26 +5,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { createTestApp } from "../helpers/app.ts";
-import { SPEC_PATH, specAvailable } from "../helpers/openapi.ts";
+import { entityValidator } from "../helpers/openapi.ts";
 import { runCommand } from "../../src/cli/commands.ts";
 import { ipBlockFor, listIpBlocks } from "../../src/domain/abuse/ip-blocks.ts";
-
-/** The admin API is not among the spec's paths; its entity is, so check against that. */
-function entityValidator(name: string): (v: unknown) => string | null {
-  if (!specAvailable) return () => null;
-  const require = createRequire(import.meta.url);
-  const Ajv2020 = require("ajv/dist/2020").default as typeof import("ajv").default;
-  const addFormats = require("ajv-formats").default as (ajv: unknown) => void;
-  const ajv = new Ajv2020({ strict: false });
-  addFormats(ajv);
-  ajv.addFormat("scopes", true);
-  ajv.addFormat("iso-639-1", true);
-  ajv.addSchema(JSON.parse(fs.readFileSync(SPEC_PATH, "utf8")), "spec");
-  const fn = ajv.compile({ $ref: `spec#/components/schemas/${name}` });
-  return (v) => (fn(v) ? null : JSON.stringify(fn.errors?.slice(0, 3)));
-}
 
 test("admin API: create, list, show, update, delete IP blocks; validation; admins with ip_blocks scopes only", async () => {
   const app = await createTestApp();

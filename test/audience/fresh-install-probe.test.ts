@@ -5,9 +5,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestServer } from "../helpers/app.ts";
 import { api, localUser } from "../federation/outbox-helpers.ts";
+import { jpegWithGps, tempMediaDir } from "../media/images.ts";
 
 test("a logged-out scraper of a fresh install gets the public face of a profile and nothing else", async () => {
-  const server = await startTestServer();
+  const media = await tempMediaDir();
+  const server = await startTestServer({ CARACOL_MEDIA_DIR: media.dir });
   try {
     const call = api(server.url);
     const alice = await localUser(server.app.ctx, "alice");
@@ -21,6 +23,13 @@ test("a logged-out scraper of a fresh install gets the public face of a profile 
     await call(alice.token, "POST", `/api/v1/follow_requests/${bob.id}/authorize`);
     const posts: string[] = [];
     for (let i = 0; i < 3; i++) posts.push((await call(alice.token, "POST", "/api/v1/statuses", { status: `posthidden${i} #tagged` })).id);
+    // a default-audience post with a picture: its media URL must not reach the scraper either
+    const upload = new FormData();
+    upload.append("file", new Blob([new Uint8Array(await jpegWithGps())], { type: "image/jpeg" }), "photo.jpg");
+    const picture = await (await fetch(`${server.url}/api/v2/media`, { method: "POST", headers: { authorization: `Bearer ${alice.token}` }, body: upload })).json();
+    const mediaKey = new URL(picture.url).pathname.split("/")[2];
+    posts.push((await call(alice.token, "POST", "/api/v1/statuses", { status: "posthidden3 #tagged", media_ids: [picture.id] })).id);
+    const mediaGuesses = [`/media/${picture.id}/original.jpg`, `/media/${picture.id}/small.jpg`, `/api/v1/media/${picture.id}`];
 
     const AP = { accept: "application/activity+json" };
     const doors: [string, Record<string, string>?][] = [
@@ -45,6 +54,7 @@ test("a logged-out scraper of a fresh install gets the public face of a profile 
       ["/.well-known/webfinger?resource=acct:alice@" + new URL(server.url).host],
       ["/nodeinfo/2.1"],
       ["/api/v1/instance"],
+      ...mediaGuesses.map((path) => [path] as [string]),
     ];
     const everything: string[] = [];
     for (const [path, headers] of doors) {
@@ -56,6 +66,9 @@ test("a logged-out scraper of a fresh install gets the public face of a profile 
       const where = everything.filter((e) => e.includes(hidden)).map((e) => e.split("\n")[0]);
       assert.deepEqual(where, [], `"${hidden}" must not reach a logged-out scraper`);
     }
+    const learned = everything.filter((e) => e.includes(mediaKey)).map((e) => e.split("\n")[0]);
+    assert.deepEqual(learned, [], "the media URL of a post it cannot see must not reach a logged-out scraper");
+    for (const guess of mediaGuesses) assert.ok(everything.some((e) => /^\S+ 40[14]\n/.test(e) && e.startsWith(`${guess} `)), `${guess}: guessing by id fails`);
     const profilePage = everything[0];
     assert.match(profilePage, /^\/@alice 200/);
     assert.match(profilePage, /Alice Nameshown/);
@@ -72,5 +85,6 @@ test("a logged-out scraper of a fresh install gets the public face of a profile 
     }
   } finally {
     await server.close();
+    await media.remove();
   }
 });

@@ -127,6 +127,17 @@ export const MATRIX_ROUTES: Record<string, RouteEntry> = {
   "GET /api/v1/instance/domain_blocks": own("/api/v1/instance/domain_blocks"),
   "GET /api/v1/custom_emojis": own("/api/v1/custom_emojis"),
   "GET /api/v1/announcements": own("/api/v1/announcements"),
+  // local media: one's own unattached upload; files by random key (viewer cases in test/media/serving.test.ts)
+  "GET /api/v1/media/:id": own("/api/v1/media/1"),
+  "GET /media/:key/:file": { surface: "public", paths: () => [`/media/${"A".repeat(22)}/original.jpg`] },
+  // one's own data: sign-ins, exports (each viewer gets their own), deletion
+  "GET /api/v1/caracol/sign_ins": own("/api/v1/caracol/sign_ins"),
+  "GET /api/v1/caracol/export/archive.zip": own("/api/v1/caracol/export/archive.zip"),
+  "GET /api/v1/caracol/export/:file": api(() => ["following_accounts", "blocked_accounts", "muted_accounts", "bookmarks", "lists", "blocked_domains"].map((f) => `/api/v1/caracol/export/${f}.csv`)),
+  "GET /settings/sessions": { surface: "web", paths: () => ["/settings/sessions"] },
+  "GET /settings/export": { surface: "web", paths: () => ["/settings/export"] },
+  "GET /settings/export/:file": { surface: "web", paths: () => ["/settings/export/archive.zip", "/settings/export/following_accounts.csv", "/settings/export/lists.csv"] },
+  "GET /settings/delete": { surface: "web", paths: () => ["/settings/delete"] },
 };
 
 /** A concrete path for an admin route pattern (its parameters filled with harmless values). */

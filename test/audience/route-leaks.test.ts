@@ -144,6 +144,21 @@ const ROUTES: Record<string, (w: World) => string[]> = {
   "GET /auth/agree": () => ["/auth/agree"],
   "GET /api/v1/instance/terms_of_service": () => ["/api/v1/instance/terms_of_service"],
   "GET /api/v1/instance/terms_of_service/:date": () => ["/api/v1/instance/terms_of_service/2026-01-01"],
+  "GET /api/v1/caracol/admin/alerts": () => ["/api/v1/caracol/admin/alerts"],
+  "GET /api/v1/caracol/admin/alerts/:id": () => ["/api/v1/caracol/admin/alerts/1"],
+  // local media: one's own unattached upload by id, and files by random key (test/media has the viewer cases)
+  "GET /api/v1/media/:id": () => ["/api/v1/media/1"],
+  "GET /media/:key/:file": () => [`/media/${"A".repeat(22)}/original.jpg`, `/media/${"A".repeat(22)}/small.jpg`],
+  // one's own data: every viewer gets only their own sign-ins and exports (or a redirect/401)
+  "GET /api/v1/caracol/sign_ins": () => ["/api/v1/caracol/sign_ins"],
+  "GET /api/v1/caracol/export/archive.zip": () => ["/api/v1/caracol/export/archive.zip"],
+  "GET /api/v1/caracol/export/:file": () => ["following_accounts", "blocked_accounts", "muted_accounts", "bookmarks", "lists", "blocked_domains"].map((f) => `/api/v1/caracol/export/${f}.csv`),
+  "GET /settings/sessions": () => ["/settings/sessions"],
+  "GET /settings/export": () => ["/settings/export"],
+  "GET /settings/export/:file": () => ["/settings/export/archive.zip", "/settings/export/lists.csv"],
+  "GET /settings/delete": () => ["/settings/delete"],
+  "GET /api/v1/caracol/admin/integrations": () => ["/api/v1/caracol/admin/integrations"],
+  "GET /api/v1/caracol/admin/integrations/:name": () => ["/api/v1/caracol/admin/integrations/translation"],
 };
 
 /** What each post says; the words are what we look for in every answer. */

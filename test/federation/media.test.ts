@@ -219,6 +219,8 @@ test("MediaAttachment entity: local files are absolute URLs and their own previe
     description: null,
     blurhash: null,
     meta: { original: { width: 10, height: 5, aspect: 2 } },
+    storageKey: null,
+    usage: "attachment" as const,
     position: 0,
     createdAt: new Date(),
   };

@@ -57,3 +57,13 @@ export function objectId(a: ReceivedActivity): string | null {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the app's workers; the function returned stops them and waits until they have. */
+export function startWorkers(app: { startWorkers(signal: AbortSignal): Promise<void> }): () => Promise<void> {
+  const workers = new AbortController();
+  const working = app.startWorkers(workers.signal);
+  return async () => {
+    workers.abort();
+    await working;
+  };
+}

@@ -10,13 +10,12 @@ import { startPeer, type Peer, type ReceivedActivity } from "../helpers/peer.ts"
 import { accounts, blocks, circleMembers, circles, deliveryFailures, domainBlocks, followRequests, statuses } from "../../src/db/schema/index.ts";
 import { newId } from "../../src/lib/id.ts";
 import { inboxAllowed } from "../../src/federation/outbox/recipients.ts";
-import { api, follow, localUser, objectId, remoteAccount, sleep } from "./outbox-helpers.ts";
+import { api, follow, localUser, objectId, remoteAccount, sleep, startWorkers } from "./outbox-helpers.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 const QUIET_MS = 1500;
 let server: TestServer;
-let workers: AbortController;
-let working: Promise<void>;
+let stopWorkers: () => Promise<void>;
 let A: Peer;
 let B: Peer;
 let S: Peer;
@@ -43,14 +42,12 @@ before(async () => {
   id.ghost = await remoteAccount(ctx.db, A, "ghost", { personal: true });
   for (const f of ["ann", "ben", "sam", "ghost"]) await follow(ctx.db, id[f], alice.id);
   await follow(ctx.db, id.ann, carol.id);
-  workers = new AbortController();
-  working = server.app.startWorkers(workers.signal);
+  stopWorkers = startWorkers(server.app);
   call = api(server.url);
 });
 
 after(async () => {
-  workers?.abort();
-  await working;
+  await stopWorkers?.();
   await Promise.all([A?.close(), B?.close(), S?.close()]);
   await server?.close();
 });

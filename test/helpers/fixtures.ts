@@ -19,6 +19,8 @@ import {
 import type { Ctx } from "../../src/domain/context.ts";
 import { newId } from "../../src/lib/id.ts";
 import { fanOutStatus } from "../../src/domain/timelines/fanout.ts";
+import { createLocalAccount } from "../../src/domain/accounts/create.ts";
+import { issueToken } from "../../src/domain/oauth/tokens.ts";
 
 type HasCtx = { ctx: Ctx };
 export type StatusRow = typeof statuses.$inferSelect;
@@ -144,4 +146,10 @@ export async function remoteAccount(app: HasCtx, username: string, domain: strin
 
 export async function setAccount(app: HasCtx, id: string, values: Partial<typeof accounts.$inferInsert>): Promise<void> {
   await app.ctx.db.update(accounts).set(values).where(eq(accounts.id, id));
+}
+
+/** A new local admin `username`; returns an admin:read admin:write token of theirs. */
+export async function newAdminToken(app: HasCtx, username: string): Promise<string> {
+  const { accountId } = await createLocalAccount(app.ctx, { username, password: `${username} password!`, approved: true, role: "admin" });
+  return (await issueToken(app.ctx, { appId: null, accountId, scopes: ["admin:read", "admin:write"] })).accessToken;
 }

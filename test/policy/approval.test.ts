@@ -13,8 +13,7 @@ import { accounts, domainAllows, fedifyQueue, followRequests, follows, heldActiv
 import { serverStanding } from "../../src/domain/federation-policy/standing.ts";
 import { runCommand } from "../../src/cli/commands.ts";
 import { DrizzleKvStore } from "../../src/federation/kv.ts";
-import { issueToken } from "../../src/domain/oauth/tokens.ts";
-import { createLocalAccount } from "../../src/domain/accounts/create.ts";
+import { newAdminToken } from "../helpers/fixtures.ts";
 
 let a: TestServer;
 let p: Peer;
@@ -38,8 +37,7 @@ before(async () => {
   working = a.app.startWorkers(ac.signal);
   alice = await localUser(a, "alice");
   dave = await localUser(a, "dave", { locked: false });
-  const { accountId } = await createLocalAccount(a.app.ctx, { username: "moderator_mo", password: "correct horse battery", approved: true, role: "admin" });
-  adminToken = (await issueToken(a.app.ctx, { appId: null, accountId, scopes: ["admin:read", "admin:write"] })).accessToken;
+  adminToken = await newAdminToken(a.app, "moderator_mo");
   const switched = await runCommand(a.app.ctx, ["federation", "mode", "approval", "--yes"], "");
   assert.equal(switched.code, 0, switched.err);
 });

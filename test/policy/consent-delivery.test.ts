@@ -11,12 +11,11 @@ import { accounts, deliveryFailures, follows, serverScans, statuses } from "../.
 import { newId } from "../../src/lib/id.ts";
 import { sha256Hex } from "../../src/domain/federation-policy/digest.ts";
 import { saveRule } from "../../src/domain/federation-policy/domain-rules.ts";
-import { api, follow, localUser, objectId, remoteAccount, sleep } from "../federation/outbox-helpers.ts";
+import { api, follow, localUser, objectId, remoteAccount, sleep, startWorkers } from "../federation/outbox-helpers.ts";
 
 const QUIET_MS = 1500;
 let server: TestServer;
-let workers: AbortController;
-let working: Promise<void>;
+let stopWorkers: () => Promise<void>;
 let A: Peer, B: Peer, C: Peer, S: Peer;
 let call: ReturnType<typeof api>;
 let alice: { id: string; token: string };
@@ -43,14 +42,12 @@ before(async () => {
   const sid = newId();
   annPost = { id: sid, uri: `${A.origin}/notes/${sid}` };
   await ctx.db.insert(statuses).values({ id: sid, uri: annPost.uri, url: annPost.uri, accountId: id.ann, audience: "public", content: "<p>ann's words</p>" });
-  workers = new AbortController();
-  working = server.app.startWorkers(workers.signal);
+  stopWorkers = startWorkers(server.app);
   call = api(server.url);
 });
 
 after(async () => {
-  workers?.abort();
-  await working;
+  await stopWorkers?.();
   await Promise.all([A, B, C, S].map((p) => p?.close()));
   await server?.close();
 });

@@ -11,15 +11,13 @@ import { circles, relays } from "../../src/db/schema/index.ts";
 import { newId } from "../../src/lib/id.ts";
 import { runCommand } from "../../src/cli/commands.ts";
 import { createCtx } from "../../src/domain/context.ts";
-import { createLocalAccount } from "../../src/domain/accounts/create.ts";
-import { issueToken } from "../../src/domain/oauth/tokens.ts";
-import { api, localUser, objectId, sleep } from "../federation/outbox-helpers.ts";
+import { newAdminToken } from "../helpers/fixtures.ts";
+import { api, localUser, objectId, sleep, startWorkers } from "../federation/outbox-helpers.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 const QUIET_MS = 1500;
 let server: TestServer;
-let workers: AbortController;
-let working: Promise<void>;
+let stopWorkers: () => Promise<void>;
 let R: Peer;
 let call: ReturnType<typeof api>;
 let alice: { id: string; token: string };
@@ -28,14 +26,12 @@ before(async () => {
   server = await startTestServer({ CARACOL_ALLOW_PRIVATE_ADDRESS: "true" }, "127.0.0.1");
   R = await startPeer({ host: "127.0.0.6", actors: ["relay"] });
   alice = await localUser(server.app.ctx, "alice");
-  workers = new AbortController();
-  working = server.app.startWorkers(workers.signal);
+  stopWorkers = startWorkers(server.app);
   call = api(server.url);
 });
 
 after(async () => {
-  workers?.abort();
-  await working;
+  await stopWorkers?.();
   await R?.close();
   await server?.close();
 });
@@ -116,9 +112,7 @@ test("relays: none by default; joining is planned, then followed; only public po
 });
 
 test("relays in the admin API: admins only; join, list, leave", async () => {
-  const { ctx } = server.app;
-  const { accountId } = await createLocalAccount(ctx, { username: "boss", password: "boss password!", approved: true, role: "admin" });
-  const boss = (await issueToken(ctx, { appId: null, accountId, scopes: ["admin:read", "admin:write"] })).accessToken;
+  const boss = await newAdminToken(server.app, "boss");
   const req = (method: string, path: string, token: string, json?: unknown) =>
     fetch(`${server.url}/api/v1/caracol/admin/relays${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: json ? JSON.stringify(json) : undefined });
   assert.equal((await req("GET", "", alice.token)).status, 403);

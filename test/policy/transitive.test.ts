@@ -13,7 +13,7 @@ import { newId } from "../../src/lib/id.ts";
 import { forgetStandings, serverStanding } from "../../src/domain/federation-policy/standing.ts";
 import { scanServer } from "../../src/federation/policy-scan/scan.ts";
 import { runCommand } from "../../src/cli/commands.ts";
-import { api, follow, localUser, objectId, remoteAccount, sleep } from "../federation/outbox-helpers.ts";
+import { api, follow, localUser, objectId, remoteAccount, sleep, startWorkers } from "../federation/outbox-helpers.ts";
 import { settled } from "../federation/inbox-helpers.ts";
 
 const QUIET_MS = 1200;
@@ -22,8 +22,7 @@ let A: TestServer;
 let B: Peer;
 let M: Peer;
 let C: Peer;
-let workers: AbortController;
-let working: Promise<void>;
+let stopWorkers: () => Promise<void>;
 let call: ReturnType<typeof api>;
 let alice: { id: string; token: string };
 let carol: { id: string; token: string };
@@ -58,14 +57,12 @@ before(async () => {
   await follow(ctx.db, id.zuck, alice.id);
   await follow(ctx.db, id.cal, alice.id);
   await follow(ctx.db, id.cal, carol.id);
-  workers = new AbortController();
-  working = A.app.startWorkers(workers.signal);
+  stopWorkers = startWorkers(A.app);
   call = api(A.url);
 });
 
 after(async () => {
-  workers?.abort();
-  await working;
+  await stopWorkers?.();
   await Promise.all([B?.close(), M?.close(), C?.close()]);
   await A?.close();
 });

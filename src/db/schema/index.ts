@@ -12,3 +12,6 @@ export * from "./reports.ts";
 export * from "./media.ts";
 export * from "./apps-policy.ts";
 export * from "./abuse.ts";
+export * from "./privacy.ts";
+export * from "./integrations.ts";
+export * from "./detection.ts";

@@ -12,10 +12,11 @@ export const reports = pgTable(
     id: snowflake("id").primaryKey(),
     /** the Flag's id for reports from other servers (repeats are ignored); null for local ones */
     uri: text("uri"),
-    /** who reported: often a remote server's instance actor rather than a person */
-    accountId: snowflake("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
+    /**
+     * who reported: often a remote server's instance actor rather than a person; null once the
+     * reporter's account was deleted (the report stays, anonymised, for the moderators)
+     */
+    accountId: snowflake("account_id").references(() => accounts.id, { onDelete: "set null" }),
     targetAccountId: snowflake("target_account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),

@@ -5,6 +5,7 @@ import type { Ctx } from "../context.ts";
 import { newId } from "../../lib/id.ts";
 import { accountFollowers, accountInbox, accountUri, accountUrl, sharedInbox } from "./urls.ts";
 import { generateKeyPairs } from "./keys.ts";
+import { isTombstoned } from "../privacy/delete-account.ts";
 
 export const USERNAME_RE = /^[a-z0-9_]+([a-z0-9_.-]*[a-z0-9_])?$/i;
 const RESERVED = new Set(["actor", "instance", "inbox", "outbox", "users", "api", "oauth", "about", "auth", "settings", "static", "well-known", "nodeinfo", "admin-actor", "root", "postmaster", "webmaster", "abuse", "security", "support"]);
@@ -54,7 +55,7 @@ export async function createLocalAccount(ctx: Ctx, input: NewLocalAccount): Prom
   checkUsername(input.username);
   checkPassword(input.password);
   if (input.email != null && !/^[^\s@]+@[^\s@]+$/.test(input.email)) throw new AccountError("email", "is not an e-mail address");
-  if (await localAccountByUsername(ctx, input.username)) throw new AccountError("username", "is already taken");
+  if ((await localAccountByUsername(ctx, input.username)) || (await isTombstoned(ctx, input.username))) throw new AccountError("username", "is already taken");
   if (input.email) {
     const [taken] = await ctx.db.select({ id: users.accountId }).from(users).where(sql`lower(${users.email}) = lower(${input.email})`);
     if (taken) throw new AccountError("email", "is already taken");

@@ -6,6 +6,7 @@ import type { Ctx } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { AccountError, createLocalAccount } from "./create.ts";
 import { recordAgreement } from "../instance/terms.ts";
+import { recordSignUp } from "../abuse/detection/detect.ts";
 
 export class RegistrationsClosedError extends Error {
   constructor() {
@@ -22,6 +23,8 @@ export type SignUpInput = {
   locale?: string | null;
   /** the client's address is in a range whose sign-ups need approval (an IP block) */
   needsApproval?: boolean;
+  /** the client's address: scraping detection counts sign-ups per range */
+  address?: string | null;
 };
 
 export const MAX_REASON = 1000;
@@ -49,6 +52,7 @@ export async function signUp(ctx: Ctx, input: SignUpInput): Promise<{ accountId:
     locale: input.locale && LOCALE_RE.test(input.locale) ? input.locale : "en",
   });
   await recordAgreement(ctx, accountId);
+  await recordSignUp(ctx, input.address ?? null);
   await notifyAdminsOfSignUp(ctx, accountId);
   return { accountId, approved };
 }

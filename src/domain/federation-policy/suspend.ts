@@ -14,6 +14,7 @@ import { accounts, favourites, followRequests, follows, listAccounts, mediaAttac
 import type { Db } from "../../db/client.ts";
 import type { Ctx } from "../context.ts";
 import { deleteFollow } from "../follows/graph.ts";
+import { purgeStatusesOf } from "../statuses/purge.ts";
 
 const IP_LITERAL = /^(\d+\.\d+\.\d+\.\d+|\[.*\])$/;
 
@@ -99,18 +100,8 @@ export async function suspendDomain(ctx: Ctx, domain: string, stamp: Date): Prom
       await db.update(statuses).set({ reblogsCount: sql`greatest(${statuses.reblogsCount} - 1, 0)` }).where(eq(statuses.id, b.of!));
     }
 
-    // Boosts of their posts by others go with the posts, and the boosters' counts with them.
-    const authored = db.select({ id: statuses.id }).from(statuses).where(inArray(statuses.accountId, ids));
-    const boosts = await db
-      .delete(statuses)
-      .where(and(isNotNull(statuses.reblogOfId), inArray(statuses.reblogOfId, authored)))
-      .returning({ accountId: statuses.accountId });
-    for (const b of boosts) {
-      await db.update(accounts).set({ statusesCount: sql`greatest(${accounts.statusesCount} - 1, 0)` }).where(eq(accounts.id, b.accountId));
-    }
-    // media_attachments, mentions, status_tags, favourites, bookmarks, pins, home_feed and
-    // notifications of these posts follow through ON DELETE CASCADE
-    await db.delete(statuses).where(inArray(statuses.accountId, ids));
+    // Their posts go, and the boosts of them by others with them (and the boosters' counts).
+    await purgeStatusesOf(db, ids);
     await db
       .update(accounts)
       .set({ suspendedAt: stamp, statusesCount: 0, followersCount: 0, followingCount: 0 })

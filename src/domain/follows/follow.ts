@@ -22,6 +22,7 @@ export async function relationshipTarget(ctx: Ctx, id: string) {
   return row;
 }
 
+/** Whether either account blocks the other (a follow is refused; the inbox answers a Follow with Reject). */
 export async function blockedEitherWay(ctx: Ctx, a: string, b: string): Promise<boolean> {
   const [row] = await ctx.db
     .select({ id: blocks.id })

@@ -1,6 +1,6 @@
 // Mutes (with optional expiry) and the private notes people keep on accounts.
 import { and, eq, gt, isNull, or } from "drizzle-orm";
-import { accountNotes, accounts, follows, mutes } from "../../db/schema/index.ts";
+import { accountNotes, accounts, blocks, follows, mutes } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { newId } from "../../lib/id.ts";
 import { pageBy, finishPage, type PageParams } from "../../db/paginate.ts";
@@ -10,6 +10,23 @@ import { relationshipTarget } from "./follow.ts";
 
 /** A mute counts while it has no expiry or its expiry is still ahead. */
 export const activeMute = (now = new Date()) => or(isNull(mutes.expiresAt), gt(mutes.expiresAt, now));
+
+/**
+ * The accounts `me` blocks or mutes (active mutes; with `notifications`, only the mutes that hide
+ * notifications too), as a subquery.
+ */
+export function blockedOrMuted(ctx: Ctx, me: string, opts: { notifications?: boolean } = {}) {
+  return ctx.db
+    .select({ id: blocks.targetAccountId })
+    .from(blocks)
+    .where(eq(blocks.accountId, me))
+    .union(
+      ctx.db
+        .select({ id: mutes.targetAccountId })
+        .from(mutes)
+        .where(and(eq(mutes.accountId, me), opts.notifications ? eq(mutes.hideNotifications, true) : undefined, activeMute())),
+    );
+}
 
 export async function mute(ctx: Ctx, meId: string, targetId: string, opts: { notifications: boolean; durationSeconds: number }): Promise<void> {
   if (meId === targetId) throw new RelationshipError("self", "You cannot mute yourself");

@@ -39,6 +39,10 @@ export const SETTINGS = {
       names: ["Threads", "Instagram", "Facebook", "Meta"],
       hosts: ["threads.net", "threads.com", "instagram.com", "facebook.com", "meta.com"],
     }),
+  /** third-party integrations (src/domain/integrations/): each off until an admin turns it on, with its options */
+  integrations: z
+    .record(z.string().max(50), z.object({ enabled: z.boolean(), enabledAt: z.iso.datetime().optional(), options: z.record(z.string().max(50), z.string().max(2000)) }))
+    .default({}),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,10 +1,11 @@
 // Reading and clearing one's own notifications. Whether the account and status behind each one
 // may still be shown is decided by the audience gate when they are serialised.
-import { and, eq, gt, inArray, isNull, notInArray, or, type SQL } from "drizzle-orm";
-import { blocks, markers, mutes, notifications, type NotificationType } from "../../db/schema/index.ts";
+import { and, eq, inArray, notInArray, type SQL } from "drizzle-orm";
+import { markers, notifications, type NotificationType } from "../../db/schema/index.ts";
 import { pageBy, type PageParams } from "../../db/paginate.ts";
 import type { Ctx } from "../context.ts";
 import { notByLimitedStrangers } from "../federation-policy/rule-effects.ts";
+import { blockedOrMuted } from "../follows/mutes.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -16,16 +17,7 @@ export type NotificationQuery = {
 
 async function conditions(ctx: Ctx, me: string, q: NotificationQuery): Promise<(SQL | undefined)[]> {
   // Notifications from accounts blocked, or muted with notifications, after the fact stay hidden.
-  const silenced = ctx.db
-    .select({ id: blocks.targetAccountId })
-    .from(blocks)
-    .where(eq(blocks.accountId, me))
-    .union(
-      ctx.db
-        .select({ id: mutes.targetAccountId })
-        .from(mutes)
-        .where(and(eq(mutes.accountId, me), eq(mutes.hideNotifications, true), or(isNull(mutes.expiresAt), gt(mutes.expiresAt, new Date())))),
-    );
+  const silenced = blockedOrMuted(ctx, me, { notifications: true });
   return [
     eq(notifications.accountId, me),
     notInArray(notifications.fromAccountId, silenced),

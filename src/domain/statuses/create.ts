@@ -14,6 +14,8 @@ import { countStatusChars, formatStatusText } from "./format.ts";
 import { setStatusMentions, setStatusTags } from "./content.ts";
 import { invalid, notFoundError } from "./errors.ts";
 import { storedDefaultAudience } from "../accounts/privacy-settings.ts";
+import { attachMedia, checkAttachable } from "../media/attach.ts";
+import { MediaError } from "../media/errors.ts";
 
 export type StatusRow = typeof statuses.$inferSelect;
 
@@ -30,6 +32,8 @@ export type NewStatus = {
   caracolAudience?: Audience;
   circleId?: string | null;
   idempotencyKey?: string | null;
+  /** the poster's own unattached uploads, in display order */
+  mediaIds?: string[];
 };
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;
@@ -81,6 +85,10 @@ async function replyTarget(ctx: Ctx, accountId: string, id: string): Promise<Sta
   return row;
 }
 
+const asStatusError = (e: unknown): never => {
+  throw e instanceof MediaError ? invalid(e.message) : e;
+};
+
 export async function createStatus(ctx: Ctx, input: NewStatus): Promise<{ status: StatusRow; created: boolean }> {
   const key = input.idempotencyKey?.slice(0, 200) || null;
   if (key) {
@@ -89,7 +97,10 @@ export async function createStatus(ctx: Ctx, input: NewStatus): Promise<{ status
   }
   const text = input.text ?? "";
   const spoilerText = input.spoilerText ?? "";
-  if (text.trim() === "") throw invalid("Text can't be blank");
+  const mediaIds = input.mediaIds ?? [];
+  // A post may be only media, as in Mastodon.
+  if (text.trim() === "" && mediaIds.length === 0) throw invalid("Text can't be blank");
+  await checkAttachable(ctx.db, input.accountId, mediaIds).catch(asStatusError);
   checkLength(ctx, text, spoilerText);
   const language = normalizeLanguage(input.language);
 
@@ -134,6 +145,7 @@ export async function createStatus(ctx: Ctx, input: NewStatus): Promise<{ status
     await db.insert(statuses).values(row);
     await setStatusMentions(db, id, formatted.mentionedAccountIds);
     await setStatusTags(db, id, formatted.tags);
+    if (mediaIds.length) await attachMedia(db, input.accountId, id, mediaIds).catch(asStatusError);
     // Direct posts are left out of the visible activity of an account, as in Mastodon.
     if (audience !== "direct") {
       await db

@@ -6,12 +6,15 @@ import { accounts, mentions, statuses } from "../../db/schema/index.ts";
 import type { Db } from "../../db/client.ts";
 import type { Ctx } from "../context.ts";
 import { COUNTED_REPLY_AUDIENCES, type StatusRow } from "./create.ts";
+import { removeStatusMediaFiles, storageKeysOfStatus } from "../media/attach.ts";
 
 const minusOne = (col: typeof accounts.statusesCount | typeof statuses.repliesCount | typeof statuses.reblogsCount) => sql`greatest(${col} - 1, 0)`;
 
 export async function deleteStatus(ctx: Ctx, row: StatusRow): Promise<void> {
   // read before the rows go: the outbox tells the mentioned accounts' servers too
   const mentioned = (await ctx.db.select({ id: mentions.accountId }).from(mentions).where(eq(mentions.statusId, row.id))).map((m) => m.id);
+  // the media rows go with the status (foreign key); their files are removed right after
+  const mediaKeys = await storageKeysOfStatus(ctx, row.id);
   await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const boosts = await db.select({ id: statuses.id, accountId: statuses.accountId }).from(statuses).where(eq(statuses.reblogOfId, row.id));
@@ -33,6 +36,7 @@ export async function deleteStatus(ctx: Ctx, row: StatusRow): Promise<void> {
       await db.update(statuses).set({ reblogsCount: minusOne(statuses.reblogsCount) }).where(eq(statuses.id, row.reblogOfId));
     }
   });
+  await removeStatusMediaFiles(ctx, mediaKeys);
   const { id: statusId, uri, accountId, audience, localOnly } = row;
   await ctx.events.emit(
     row.reblogOfId

@@ -1,37 +1,24 @@
 // Row sources for the timelines. They narrow by relationship (blocks, mutes, list membership,
 // hashtags) and by listing rules; whether the viewer may see each row is still decided by the
 // audience gate, which the caller applies to every row (visibleStatusPage).
-import { and, eq, exists, gt, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, exists, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, blocks, follows, homeFeed, listAccounts, lists, mediaAttachments, mutes, statuses, statusTags, tags } from "../../db/schema/index.ts";
+import { accounts, follows, homeFeed, listAccounts, lists, mediaAttachments, statuses, statusTags, tags } from "../../db/schema/index.ts";
 import { pageBy, type PageParams } from "../../db/paginate.ts";
 import type { Ctx } from "../context.ts";
 import { notByLimited } from "../federation-policy/rule-effects.ts";
+import { blockedOrMuted } from "../follows/mutes.ts";
 
 export type StatusRow = typeof statuses.$inferSelect;
 export type FeedRow = { status: StatusRow; cursor: string };
 
 const inner = alias(statuses, "inner_status");
 
-/** Accounts whose posts the viewer chose not to see: those they block and those they mute. */
-function hiddenAuthors(ctx: Ctx, me: string) {
-  return ctx.db
-    .select({ id: blocks.targetAccountId })
-    .from(blocks)
-    .where(eq(blocks.accountId, me))
-    .union(
-      ctx.db
-        .select({ id: mutes.targetAccountId })
-        .from(mutes)
-        .where(and(eq(mutes.accountId, me), or(isNull(mutes.expiresAt), gt(mutes.expiresAt, new Date())))),
-    );
-}
-
-/** Leaves out posts and boosts by hidden accounts, and boosts of their posts. */
+/** Leaves out posts and boosts by hidden accounts (blocked or muted), and boosts of their posts. */
 function notHidden(ctx: Ctx, me: string): SQL {
   return and(
-    notInArray(statuses.accountId, hiddenAuthors(ctx, me)),
-    or(isNull(statuses.reblogOfId), notInArray(inner.accountId, hiddenAuthors(ctx, me))),
+    notInArray(statuses.accountId, blockedOrMuted(ctx, me)),
+    or(isNull(statuses.reblogOfId), notInArray(inner.accountId, blockedOrMuted(ctx, me))),
   )!;
 }
 
@@ -123,7 +110,7 @@ function publicConditions(ctx: Ctx, viewerId: string | null, o: PublicOptions): 
     eq(statuses.audience, "public"),
     isNull(statuses.reblogOfId),
     origin,
-    viewerId ? notInArray(statuses.accountId, hiddenAuthors(ctx, viewerId)) : undefined,
+    viewerId ? notInArray(statuses.accountId, blockedOrMuted(ctx, viewerId)) : undefined,
     o.onlyMedia ? exists(ctx.db.select({ x: sql`1` }).from(mediaAttachments).where(eq(mediaAttachments.statusId, statuses.id))) : undefined,
   ];
 }

@@ -5,8 +5,8 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
-import { and, eq, isNull, or } from "drizzle-orm";
-import { accounts, blocks, homeFeed, statuses } from "../../db/schema/index.ts";
+import { and, eq, isNull } from "drizzle-orm";
+import { accounts, homeFeed, statuses } from "../../db/schema/index.ts";
 import type { Ctx } from "../../domain/context.ts";
 import { NO_EVENTS } from "../../domain/events.ts";
 import { serverStanding } from "../../domain/federation-policy/standing.ts";
@@ -95,15 +95,6 @@ export async function statusByUri(ctx: Ctx, uri: string | null): Promise<StatusR
 export async function remoteViewerOf(ctx: Ctx, account: AccountRow): Promise<Viewer> {
   const domain = account.domain ?? "";
   return { kind: "remote", accountId: account.id, domain, standing: await serverStanding(ctx, domain) };
-}
-
-export async function blockedEitherWay(ctx: Ctx, a: string, b: string): Promise<boolean> {
-  const [row] = await ctx.db
-    .select({ id: blocks.id })
-    .from(blocks)
-    .where(or(and(eq(blocks.accountId, a), eq(blocks.targetAccountId, b)), and(eq(blocks.accountId, b), eq(blocks.targetAccountId, a))))
-    .limit(1);
-  return !!row;
 }
 
 /** Home feeds of the local accounts that may see a status that just arrived. */

@@ -3,12 +3,13 @@
 // the boosts of them, and every follow and request involving it go.
 import type { RequestContext, UnverifiedActivityReason } from "@fedify/fedify";
 import { Delete, type Activity } from "@fedify/vocab";
-import { and, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
-import { accounts, followRequests, follows, statuses } from "../../db/schema/index.ts";
+import { eq, or } from "drizzle-orm";
+import { accounts, followRequests, follows } from "../../db/schema/index.ts";
 import type { Db } from "../../db/client.ts";
 import type { Ctx } from "../../domain/context.ts";
 import { deleteFollow } from "../../domain/follows/graph.ts";
 import { deleteStatus } from "../../domain/statuses/delete.ts";
+import { purgeStatusesOf } from "../../domain/statuses/purge.ts";
 import { httpUrl } from "../mappers/common.ts";
 import { classify, ignore, knownSender, logger, quiet, statusByUri, type AccountRow, type InboxCtx } from "./common.ts";
 
@@ -17,16 +18,8 @@ export async function removeRemoteAccount(ctx: Ctx, account: AccountRow): Promis
   await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     await db.update(accounts).set({ suspendedAt: account.suspendedAt ?? new Date(), statusesCount: 0 }).where(eq(accounts.id, account.id));
-    const authored = db.select({ id: statuses.id }).from(statuses).where(eq(statuses.accountId, account.id));
-    // Boosts of the account's posts (by anyone) go with them, and their boosters' counts with those.
-    const boosts = await db
-      .delete(statuses)
-      .where(and(isNotNull(statuses.reblogOfId), inArray(statuses.reblogOfId, authored)))
-      .returning({ accountId: statuses.accountId });
-    for (const b of boosts) {
-      await db.update(accounts).set({ statusesCount: sql`greatest(${accounts.statusesCount} - 1, 0)` }).where(eq(accounts.id, b.accountId));
-    }
-    await db.delete(statuses).where(eq(statuses.accountId, account.id));
+    // Its posts go, and the boosts of them (by anyone) with them (and the boosters' counts).
+    await purgeStatusesOf(db, [account.id]);
     const pairs = await db
       .select({ a: follows.accountId, t: follows.targetAccountId })
       .from(follows)

@@ -10,11 +10,12 @@ import { and, eq, or } from "drizzle-orm";
 import { followRequests, follows } from "../../db/schema/index.ts";
 import { newId } from "../../lib/id.ts";
 import { deleteFollow, deleteFollowRequest, insertFollow } from "../../domain/follows/graph.ts";
+import { blockedEitherWay } from "../../domain/follows/follow.ts";
 import { notify } from "../../domain/notifications/notify.ts";
 import { mergeIntoHome, unmergeFromHome } from "../../domain/timelines/fanout.ts";
 import { serverStanding } from "../../domain/federation-policy/standing.ts";
 import type { ObjectRef } from "../mappers/activity.ts";
-import { blockedEitherWay, classify, ignore, localAccountByUri, quiet, sender, type InboxCtx } from "./common.ts";
+import { classify, ignore, localAccountByUri, quiet, sender, type InboxCtx } from "./common.ts";
 import { answerFollow } from "./reply.ts";
 import { relayAnswered } from "../relays.ts";
 

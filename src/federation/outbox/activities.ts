@@ -1,7 +1,7 @@
 // Domain events -> activities, each with the deliveries the gate allows. Activity ids are
 // stable (derived from the row, or from the queued event's own id when there is no row), so a
 // re-handled event or a retried delivery repeats the same id and the receiver can deduplicate.
-import type { Context, RequestContext } from "@fedify/fedify";
+import type { Context, RequestContext, SenderKeyPair } from "@fedify/fedify";
 import { Accept, Announce, Block, Create, Delete, Follow, Like, Reject, Tombstone, Undo, Update, type Activity } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import { and, eq, isNull } from "drizzle-orm";
@@ -15,9 +15,10 @@ import { localActor } from "../actor.ts";
 import { deliveriesFor, remoteAccounts, remoteFollowers, type Delivery, type Refusal, type RemoteViewer } from "./recipients.ts";
 import { honourAuthorsBlocks, type Withheld } from "./consent.ts";
 import { relayable, relayDeliveries, relayFollowActivity } from "./relay-activities.ts";
+import { accountDeletion } from "./account-deletion.ts";
 
 /** `withheld`: deliveries left out because an author whose content it carries is blocked there (./consent.ts). */
-export type Outgoing = { sender: string; activity: Activity; deliveries: Delivery[]; refused: Refusal[]; orderingKey: string; withheld?: Withheld[] };
+export type Outgoing = { /** an identifier, or the keys themselves (a deleted account has no row to look them up) */ sender: string | SenderKeyPair[]; activity: Activity; deliveries: Delivery[]; refused: Refusal[]; orderingKey: string; withheld?: Withheld[] };
 type F = Context<Ctx>;
 type StatusRow = typeof statuses.$inferSelect;
 
@@ -220,6 +221,8 @@ export async function activitiesFor(fctx: F, e: DomainEvent, eventId: string): P
       });
     case "account.updated":
       return profileUpdate(fctx, e.accountId, eventId);
+    case "account.deleted":
+      return accountDeletion(fctx, e);
     case "relay.follow":
     case "relay.unfollow":
       return relayFollowActivity(fctx, e);

@@ -43,6 +43,7 @@ function orderingKeyOf(e: DomainEvent): string {
     case "favourite.deleted":
       return `favourite:${e.accountId}:${e.statusId}`;
     case "account.updated":
+    case "account.deleted":
       return `account:${e.accountId}`;
     case "relay.follow":
     case "relay.unfollow":
@@ -115,7 +116,7 @@ export function createOutbox(ctx: Ctx, federation: CaracolFederation): Outbox {
       for (const d of o.deliveries) if (exchangesWith(await serverStanding(ctx, d.inbox.host))) deliveries.push(d);
       if (deliveries.length === 0) continue;
       await fctx.sendActivity(
-        { identifier: o.sender },
+        typeof o.sender === "string" ? { identifier: o.sender } : o.sender,
         deliveries.map((d) => ({ id: d.actorId, inboxId: d.inbox, endpoints: null })),
         o.activity,
         { preferSharedInbox: true, orderingKey: o.orderingKey, excludeBaseUris: [new URL(ctx.config.origin)] },

@@ -9,6 +9,8 @@ import { filterVisibleStatuses } from "../../domain/audience/facts.ts";
 import { audienceToVisibility } from "../../domain/statuses/visibility.ts";
 import { serializeAccounts, loadAccounts, type MastodonAccount } from "./account.ts";
 import { loadMediaByStatus, type MastodonMediaAttachment } from "./media.ts";
+import { toMastodonPreviewCard, type MastodonPreviewCard } from "./preview-card.ts";
+import { cardsByStatus } from "../../domain/integrations/link-previews.ts";
 
 export type StatusRow = typeof statuses.$inferSelect;
 
@@ -38,7 +40,7 @@ export type MastodonStatus = {
   in_reply_to_account_id: string | null;
   reblog: MastodonStatus | null;
   poll: null;
-  card: null;
+  card: MastodonPreviewCard | null;
   language: string | null;
   favourited?: boolean;
   reblogged?: boolean;
@@ -76,6 +78,7 @@ export async function serializeStatuses(ctx: Ctx, viewer: Viewer, rows: readonly
     .innerJoin(tags, eq(tags.id, statusTags.tagId))
     .where(inArray(statusTags.statusId, ids));
   const mediaByStatus = await loadMediaByStatus(ctx, ids);
+  const cards = await cardsByStatus(ctx, used);
   const accountRows = await loadAccounts(ctx, used.map((s) => s.accountId));
   const serializedAccounts = await serializeAccounts(ctx, viewer, accountRows);
   const me = viewerAccountId(viewer);
@@ -127,7 +130,7 @@ export async function serializeStatuses(ctx: Ctx, viewer: Viewer, rows: readonly
       in_reply_to_account_id: s.inReplyToAccountId,
       reblog,
       poll: null,
-      card: null,
+      card: cards.has(s.id) ? toMastodonPreviewCard(cards.get(s.id)!) : null,
       language: s.language,
     };
     if (me) {

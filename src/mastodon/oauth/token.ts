@@ -5,6 +5,7 @@ import type { AppEnv } from "../env.ts";
 import { bodyParams } from "../params.ts";
 import { authenticateClient, appScopes, type AppRow } from "../../domain/oauth/apps.ts";
 import { exchangeCode, GrantError } from "../../domain/oauth/codes.ts";
+import { recordTokenSignIn } from "../../domain/privacy/sign-ins.ts";
 import { issueToken, revokeTokenOfApp, rotateRefreshToken, type IssuedToken } from "../../domain/oauth/tokens.ts";
 import { parseScopes, scopesWithin } from "../../domain/oauth/scopes.ts";
 import { appStanding } from "../../domain/oauth/app-policy.ts";
@@ -95,7 +96,9 @@ export function tokenRoutes() {
       if (!code || !redirectUri) return oauthError(c, 400, "invalid_request", "code and redirect_uri are required");
       try {
         const verifier = str(p.code_verifier) || undefined;
-        return tokenResponse(c, await exchangeCode(ctx, client, { code, redirectUri, codeVerifier: verifier }));
+        const issued = await exchangeCode(ctx, client, { code, redirectUri, codeVerifier: verifier });
+        await recordTokenSignIn(ctx, issued.id, c.var.clientAddress, c.req.header("user-agent"));
+        return tokenResponse(c, issued);
       } catch (e) {
         if (e instanceof GrantError) return oauthError(c, 400, "invalid_grant", e.message);
         throw e;

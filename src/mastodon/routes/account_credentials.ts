@@ -10,8 +10,10 @@ import type { ProfileAudience, ProfilePart } from "../../domain/audience/profile
 import { serializeCredentialAccount } from "../entities/account.ts";
 import { requireUser } from "../auth.ts";
 import { bodyParams, validate, zBool } from "../params.ts";
-import { ApiError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { act } from "../account-routes-helpers.ts";
+import { fileParam, isMultipart, mediaService, uploadBodyLimit, uploadForm } from "./media.ts";
+import { setProfileImages } from "../../domain/media/profile-images.ts";
 
 /** verify_credentials also answers tokens that only have the `profile` scope (Mastodon 4.3). */
 function requireProfileReader(c: Context<AppEnv>): string {
@@ -51,10 +53,6 @@ const updateSchema = z.object({
   caracol_logged_out_access: z.enum(["all", "profiles", "none"]).optional(),
 });
 
-function isUpload(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== "";
-}
-
 export function accountCredentialsRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -65,11 +63,14 @@ export function accountCredentialsRoutes() {
     return c.json(acc);
   });
 
-  app.patch("/v1/accounts/update_credentials", async (c) => {
+  app.patch("/v1/accounts/update_credentials", uploadBodyLimit, async (c) => {
     const { accountId } = requireUser(c, "write:accounts");
-    const params = await bodyParams(c);
-    if (isUpload(params.avatar) || isUpload(params.header)) throw new ApiError(422, "media uploads are not supported yet");
+    // Avatar and header arrive as files in a multipart form, read under the upload limit.
+    const params = isMultipart(c) ? await uploadForm(c) : await bodyParams(c);
     const p = validate(updateSchema, params);
+    const images = { avatar: await fileParam(params.avatar, "avatar"), header: await fileParam(params.header, "header") };
+    // processed (metadata stripped) and stored before the profile update, which announces it
+    await mediaService(setProfileImages(c.var.ctx, accountId, images));
     await act(() =>
       updateProfile(c.var.ctx, accountId, {
         displayName: p.display_name,

@@ -7,22 +7,13 @@
 // POST /api/v1/caracol/admin/apps/:id/unblock  (admin:write) removes the rule for this app
 // POST /api/v1/caracol/admin/apps/:id/allow    (admin:write) allows it (allow-list mode, Meta list)
 // The POSTs answer the app as in the list, plus `revoked_tokens` for a block.
-import { Hono, type Context } from "hono";
-import { eq } from "drizzle-orm";
+import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { users } from "../../db/schema/index.ts";
-import { requireUser } from "../auth.ts";
-import { forbidden, notFound } from "../errors.ts";
+import { requireAdmin } from "./admin.ts";
+import { notFound } from "../errors.ts";
 import { zId } from "../params.ts";
-import type { Scope } from "../../domain/oauth/scopes.ts";
 import { appById, appRedirectUris, appScopes } from "../../domain/oauth/apps.ts";
 import { allowApp, appStanding, appUsage, blockApp, listAppsWithStanding, unblockApp, type AppOverview } from "../../domain/oauth/app-policy.ts";
-
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
-  const { accountId } = requireUser(c, scope);
-  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
-  if (u?.role !== "admin") throw forbidden("This action is not allowed");
-}
 
 export function adminAppEntity({ app, usage, standing }: AppOverview) {
   return {

@@ -3,23 +3,16 @@
 // the domain's subdomains. Admins only, with the admin:read:domain_allows /
 // admin:write:domain_allows scopes.
 import { Hono, type Context } from "hono";
-import { and, eq } from "drizzle-orm";
+import { and } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
-import { domainAllows, users } from "../../db/schema/index.ts";
+import { domainAllows } from "../../db/schema/index.ts";
 import { finishPage, pageBy } from "../../db/paginate.ts";
 import { parsePage, setLinkHeader } from "../pagination.ts";
 import { bodyParams, validate, zId } from "../params.ts";
-import { forbidden, notFound, unprocessable } from "../errors.ts";
-import { requireUser } from "../auth.ts";
-import type { Scope } from "../../domain/oauth/scopes.ts";
+import { notFound, unprocessable } from "../errors.ts";
+import { requireAdmin } from "./admin.ts";
 import { allowDomain, deleteDomainAllow, domainAllowById, DomainError, type DomainAllow } from "../../domain/federation-policy/allows.ts";
-
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
-  const { accountId } = requireUser(c, scope);
-  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
-  if (u?.role !== "admin") throw forbidden("This action is not allowed");
-}
 
 export function adminDomainAllow(r: DomainAllow) {
   return { id: r.id, domain: r.domain, created_at: r.createdAt.toISOString() };

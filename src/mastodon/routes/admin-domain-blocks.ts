@@ -3,24 +3,18 @@
 // `caracol_followers_only` (the entity allows additional properties). Admins only, with the
 // admin:read:domain_blocks / admin:write:domain_blocks scopes.
 import { Hono, type Context } from "hono";
-import { and, eq } from "drizzle-orm";
+import { and } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
-import { domainBlocks, users, DOMAIN_BLOCK_SEVERITIES } from "../../db/schema/index.ts";
+import { domainBlocks, DOMAIN_BLOCK_SEVERITIES } from "../../db/schema/index.ts";
 import { finishPage, pageBy } from "../../db/paginate.ts";
 import { parsePage, setLinkHeader } from "../pagination.ts";
 import { bodyParams, validate, zBool } from "../params.ts";
-import { forbidden, notFound, unprocessable } from "../errors.ts";
-import { requireUser } from "../auth.ts";
-import type { Scope } from "../../domain/oauth/scopes.ts";
+import { notFound, unprocessable } from "../errors.ts";
+import { requireAdmin } from "./admin.ts";
 import { sha256Hex } from "../../domain/federation-policy/digest.ts";
+import { applyAddressBlocks, planAddressBlocks } from "../../domain/federation-policy/server-addresses.ts";
 import { createRule, deleteRule, DomainRuleError, ruleById, saveRule, type DomainRule, type RuleInput } from "../../domain/federation-policy/domain-rules.ts";
-
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
-  const { accountId } = requireUser(c, scope);
-  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
-  if (u?.role !== "admin") throw forbidden("This action is not allowed");
-}
 
 export function adminDomainBlock(r: DomainRule) {
   return {
@@ -47,6 +41,8 @@ const fields = {
   public_comment: text.optional(),
   obfuscate: zBool.optional(),
   caracol_followers_only: zBool.optional(),
+  /** with suspend: also add no_access IP blocks for the addresses its servers were seen on */
+  caracol_block_addresses: zBool.optional(),
 };
 const createSchema = z.object({ domain: z.string().min(1).max(253), ...fields });
 const updateSchema = z.object(fields);
@@ -68,6 +64,17 @@ function refused(c: Context<AppEnv>, e: unknown) {
   if (e.code === "covered" && e.existing) return c.json({ error: e.message, existing_domain_block: adminDomainBlock(e.existing) }, 422);
   if (e.code === "not_found") throw notFound();
   throw unprocessable(e.message, { domain: [{ error: e.code === "own_domain" ? "ERR_TAKEN" : "ERR_INVALID", description: e.message }] });
+}
+
+function checkBlockAddresses(wanted: boolean | undefined, severity: string) {
+  if (wanted && severity !== "suspend") throw unprocessable("caracol_block_addresses goes with severity suspend", { caracol_block_addresses: [{ error: "ERR_INVALID", description: "goes with severity suspend" }] });
+}
+
+/** The addresses blocked along with a suspension (server-addresses.ts), listed in the answer. */
+async function blockAddresses(c: Context<AppEnv>, rule: DomainRule, wanted: boolean | undefined) {
+  if (!wanted) return {};
+  const plan = await planAddressBlocks(c.var.ctx, rule.domain);
+  return { caracol_blocked_addresses: await applyAddressBlocks(c.var.ctx, rule.domain, plan) };
 }
 
 async function loadRule(c: Context<AppEnv>): Promise<DomainRule> {
@@ -99,8 +106,9 @@ export function adminDomainBlocksRoutes() {
     const p = validate(createSchema, await bodyParams(c));
     try {
       // Mastodon's default severity is silence
+      checkBlockAddresses(p.caracol_block_addresses, p.severity ?? "silence");
       const { rule } = await createRule(c.var.ctx, { domain: p.domain, severity: p.severity ?? "silence", ...toInput(p) });
-      return c.json(adminDomainBlock(rule));
+      return c.json({ ...adminDomainBlock(rule), ...(await blockAddresses(c, rule, p.caracol_block_addresses)) });
     } catch (e) {
       return refused(c, e);
     }
@@ -111,8 +119,9 @@ export function adminDomainBlocksRoutes() {
     const rule = await loadRule(c);
     const p = validate(updateSchema, await bodyParams(c));
     try {
+      checkBlockAddresses(p.caracol_block_addresses, p.severity ?? rule.severity);
       const { rule: saved } = await saveRule(c.var.ctx, { domain: rule.domain, severity: p.severity ?? rule.severity, ...toInput(p) });
-      return c.json(adminDomainBlock(saved));
+      return c.json({ ...adminDomainBlock(saved), ...(await blockAddresses(c, saved, p.caracol_block_addresses)) });
     } catch (e) {
       return refused(c, e);
     }

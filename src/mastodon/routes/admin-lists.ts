@@ -16,14 +16,12 @@
 // PATCH  /api/v1/caracol/admin/circles/:id              {name?, description?, published?, members?, rules?}
 // DELETE /api/v1/caracol/admin/circles/:id
 import { Hono, type Context } from "hono";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
-import { DOMAIN_BLOCK_SEVERITIES, LIST_FORMATS, users } from "../../db/schema/index.ts";
+import { DOMAIN_BLOCK_SEVERITIES, LIST_FORMATS } from "../../db/schema/index.ts";
 import { bodyParams, validate, zArray, zBool, zInt } from "../params.ts";
-import { forbidden, notFound, unprocessable } from "../errors.ts";
-import { requireUser } from "../auth.ts";
-import type { Scope } from "../../domain/oauth/scopes.ts";
+import { notFound, unprocessable } from "../errors.ts";
+import { requireAdmin } from "./admin.ts";
 import {
   deleteSubscription,
   getSubscription,
@@ -37,12 +35,6 @@ import type { SyncPlan } from "../../domain/federation-policy/sync.ts";
 import { circleDetail, CircleError, createCircle, deleteCircle, listCircles, setMembers, setRules, updateCircle } from "../../domain/federation-policy/circles.ts";
 import { addSubscription, subscribeCircle, type SubscribeResult } from "../../federation/policy-lists/subscribe.ts";
 import { syncSubscription, type SyncResult } from "../../federation/policy-lists/sync-subscription.ts";
-
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
-  const { accountId } = requireUser(c, scope);
-  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
-  if (u?.role !== "admin") throw forbidden("This action is not allowed");
-}
 
 function apiError(e: unknown): never {
   if (e instanceof SubscriptionError || e instanceof CircleError) {

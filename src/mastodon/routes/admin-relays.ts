@@ -1,24 +1,17 @@
 // Relays in the admin API (a Caracol extension; Mastodon manages relays in its web admin only):
 // GET/POST /api/v1/caracol/admin/relays, DELETE /api/v1/caracol/admin/relays/:id. Admins only,
 // with admin:read / admin:write. Joining and leaving are queued for the outbox, as from the CLI.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
-import { relays, users } from "../../db/schema/index.ts";
+import { relays } from "../../db/schema/index.ts";
 import { bodyParams, validate } from "../params.ts";
-import { forbidden, notFound, unprocessable } from "../errors.ts";
-import { requireUser } from "../auth.ts";
-import type { Scope } from "../../domain/oauth/scopes.ts";
+import { notFound, unprocessable } from "../errors.ts";
+import { requireAdmin } from "./admin.ts";
 import { addRelay, listRelays, relayByInbox, RelayError, removeRelay, checkRelayUrl, type Relay } from "../../federation/relays.ts";
 import { serverStanding } from "../../domain/federation-policy/standing.ts";
 import { exchangesWith } from "../../federation/outbox/recipients.ts";
-
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
-  const { accountId } = requireUser(c, scope);
-  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
-  if (u?.role !== "admin") throw forbidden("This action is not allowed");
-}
 
 const entity = (r: Relay) => ({ id: r.id, inbox_url: r.inboxUrl, actor_uri: r.actorUri, state: r.state, created_at: r.createdAt.toISOString() });
 

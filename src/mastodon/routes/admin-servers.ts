@@ -14,21 +14,12 @@
 // Admins only; a malformed domain is a 422, approving a server that is not under review a 404;
 // rejecting works for any server (also one never seen, or one on the allow-list).
 import { Hono, type Context } from "hono";
-import { eq } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
-import { users } from "../../db/schema/index.ts";
-import { forbidden, notFound, unprocessable } from "../errors.ts";
-import { requireUser } from "../auth.ts";
-import type { Scope } from "../../domain/oauth/scopes.ts";
+import { notFound, unprocessable } from "../errors.ts";
+import { requireAdmin } from "./admin.ts";
 import { DomainError, parseDomain } from "../../domain/federation-policy/allows.ts";
 import { approveServer, rejectServer, serversUnderReview, type ServerUnderReview } from "../../domain/federation-policy/approval.ts";
 import { replayThroughInbox } from "../../federation/inbox/hold.ts";
-
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
-  const { accountId } = requireUser(c, scope);
-  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
-  if (u?.role !== "admin") throw forbidden("This action is not allowed");
-}
 
 function pendingServer(s: ServerUnderReview) {
   return {

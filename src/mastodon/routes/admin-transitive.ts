@@ -12,23 +12,15 @@
 //   published_policy: object | null, scanned_at, override: {action, comment} | null,
 //   action (what the transitive policy does to it), standing, reasons: [string] }
 import { Hono, type Context } from "hono";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
-import { users, TRANSITIVE_OVERRIDES } from "../../db/schema/index.ts";
+import { TRANSITIVE_OVERRIDES } from "../../db/schema/index.ts";
 import { bodyParams, validate } from "../params.ts";
-import { forbidden, notFound, unprocessable } from "../errors.ts";
-import { requireUser } from "../auth.ts";
-import type { Scope } from "../../domain/oauth/scopes.ts";
+import { notFound, unprocessable } from "../errors.ts";
+import { requireAdmin } from "./admin.ts";
 import { normalizeDomain } from "../../domain/federation-policy/standing.ts";
 import { clearOverride, scannedServer, scannedServers, setOverride, type ScannedServer } from "../../domain/federation-policy/transitive-servers.ts";
 import { scanServer } from "../../federation/policy-scan/scan.ts";
-
-async function requireAdmin(c: Context<AppEnv>, scope: Scope): Promise<void> {
-  const { accountId } = requireUser(c, scope);
-  const [u] = await c.var.ctx.db.select({ role: users.role }).from(users).where(eq(users.accountId, accountId));
-  if (u?.role !== "admin") throw forbidden("This action is not allowed");
-}
 
 function toJson(s: ScannedServer) {
   return {

@@ -31,6 +31,10 @@ import { adminAppsRoutes } from "./admin-apps.ts";
 import { authorizedAppsRoutes } from "./authorized-apps.ts";
 import { termsApiRoutes } from "./terms.ts";
 import { adminIpBlocksRoutes } from "./admin-ip-blocks.ts";
+import { adminAlertsRoutes } from "./admin-alerts.ts";
+import { mediaRoutes } from "./media.ts";
+import { integrationsRoutes } from "./integrations.ts";
+import { accountDataRoutes } from "./account-data.ts";
 
 export function mastodonApi() {
   const app = new Hono<AppEnv>();
@@ -64,7 +68,11 @@ export function mastodonApi() {
     authorizedAppsRoutes,
     termsApiRoutes,
     adminIpBlocksRoutes,
+    adminAlertsRoutes,
     oembedRoutes,
+    accountDataRoutes,
+    integrationsRoutes,
+    mediaRoutes,
   ]) {
     app.route("/api", sub());
   }

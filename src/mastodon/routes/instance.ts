@@ -6,6 +6,7 @@ import { accounts, customEmojis, users } from "../../db/schema/index.ts";
 import { getSetting } from "../../domain/instance/settings.ts";
 import { SOURCE_URL, VERSION_STRING } from "../../lib/version.ts";
 import { defaultHeaderUrl } from "../../domain/accounts/urls.ts";
+import { isIntegrationEnabled } from "../../domain/integrations/state.ts";
 
 async function instanceFacts(ctx: Ctx) {
   const [description, contactEmail, rules] = await Promise.all([
@@ -55,7 +56,7 @@ export function instanceRoutes() {
         vapid: { public_key: "" },
         accounts: { max_featured_tags: 10, max_pinned_statuses: 5, max_display_name_length: 100, max_note_length: 2000, max_profile_fields: 6, profile_field_name_limit: 255, profile_field_value_limit: 255 },
         ...limits(ctx),
-        translation: { enabled: false },
+        translation: { enabled: await isIntegrationEnabled(ctx, "translation") },
         limited_federation: false,
       },
       registrations: {

@@ -53,6 +53,7 @@ export function registrationsRoutes() {
         reason: str(p.reason) || null,
         locale: str(p.locale) || null,
         needsApproval: ipPolicy === "needs_approval",
+        address: c.var.clientAddress,
       });
       const t = await issueToken(c.var.ctx, { appId: token.appId, accountId, scopes: [...token.scopes], withRefresh: true });
       c.header("Cache-Control", "no-store");

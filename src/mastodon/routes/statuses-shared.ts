@@ -5,6 +5,7 @@ import type { Viewer } from "../../domain/audience/viewer.ts";
 import { StatusError } from "../../domain/statuses/errors.ts";
 import { forbidden, notFound, unprocessable } from "../errors.ts";
 import { serializeStatuses, type MastodonStatus, type StatusRow } from "../entities/status.ts";
+import { validate, zId } from "../params.ts";
 
 /** Runs a statuses service call, turning its rule violations into Mastodon errors. */
 export async function service<T>(work: Promise<T>): Promise<T> {
@@ -28,9 +29,13 @@ export async function renderStatus(ctx: Ctx, viewer: Viewer, row: StatusRow): Pr
 /** Form fields arrive as "" and JSON ones as null when an app means "not given". */
 export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null || v === "" ? undefined : v), schema.optional());
 
+/** media_ids as apps send them (form slots may be empty), each a valid id. */
+export function mediaIdList(v: unknown[] | undefined): string[] {
+  return validate(z.array(zId), (v ?? []).filter((m) => m !== "" && m !== null));
+}
+
 /** Features that come later are refused loudly rather than silently dropped. */
-export function refuseUnsupported(p: { media_ids?: unknown[]; poll?: unknown; scheduled_at?: unknown }): void {
-  if (p.media_ids?.some((m) => m !== "" && m !== null)) throw unprocessable("Media attachments are not supported yet");
+export function refuseUnsupported(p: { poll?: unknown; scheduled_at?: unknown }): void {
   if (p.poll !== undefined && p.poll !== null && p.poll !== "") throw unprocessable("Polls are not supported yet");
   if (p.scheduled_at !== undefined && p.scheduled_at !== null && p.scheduled_at !== "") throw unprocessable("Scheduled posts are not supported yet");
 }

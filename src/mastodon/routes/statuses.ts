@@ -15,7 +15,8 @@ import { editStatus, ownStatus, statusVersions } from "../../domain/statuses/edi
 import { deleteStatus } from "../../domain/statuses/delete.ts";
 import { ancestorsOf, descendantsOf } from "../../domain/statuses/thread.ts";
 import { fetchAncestorsForApi } from "../../federation/resolve-api.ts";
-import { optional, refuseUnsupported, renderStatus, service } from "./statuses-shared.ts";
+import { mediaIdList, optional, refuseUnsupported, renderStatus, service } from "./statuses-shared.ts";
+import { attachedMediaIds } from "../../domain/media/attach.ts";
 import { statusActionsRoutes } from "./status-actions.ts";
 
 const MAX_IDS = 40;
@@ -71,6 +72,7 @@ export function statusesRoutes() {
         caracolAudience: p.caracol_audience,
         circleId: p.caracol_circle_id,
         idempotencyKey: c.req.header("idempotency-key"),
+        mediaIds: mediaIdList(p.media_ids),
       }),
     );
     return c.json(await renderStatus(c.var.ctx, viewer, status));
@@ -107,6 +109,10 @@ export function statusesRoutes() {
     refuseUnsupported(p);
     const current = await service(ownStatus(c.var.ctx, accountId, c.req.param("id")));
     if (p.caracol_audience && p.caracol_audience !== current.audience) throw unprocessable("The audience of a post cannot be changed");
+    // Apps resend the current media_ids with every edit; only a change is refused.
+    if (p.media_ids !== undefined && mediaIdList(p.media_ids).join() !== (await attachedMediaIds(c.var.ctx, current.id)).join()) {
+      throw unprocessable("Changing the attachments of a post is not supported yet");
+    }
     const row = await service(
       editStatus(c.var.ctx, accountId, current.id, { text: p.status, spoilerText: p.spoiler_text, sensitive: p.sensitive, language: p.language }),
     );

@@ -7,6 +7,7 @@ import { errorPage } from "../html.ts";
 import { currentSession, readForm } from "../session.ts";
 import { circleChoices, privacyPage, savePrivacy } from "./privacy-page.ts";
 import { viewAsPage } from "./view-as-page.ts";
+import { registerDataPages } from "./data-pages.ts";
 
 async function signedIn(c: Context<AppEnv>): Promise<WebSession | Response> {
   const session = await currentSession(c);
@@ -38,6 +39,8 @@ export function settingsRoutes() {
     if (session instanceof Response) return session;
     return viewAsPage(c, session);
   });
+
+  registerDataPages(app, signedIn);
 
   return app;
 }
