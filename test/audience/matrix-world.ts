@@ -1,6 +1,6 @@
 // One world for the viewer-matrix and view-as tests: a Caracol server where Alice posts once in
 // every audience (each post mentions Dave) and has a profile with every part filled in, local
-// viewers of every kind, and a second Caracol server whose signed fetches stand for a remote
+// viewers of every kind (narrowed tokens among them), and a second Caracol server whose signed fetches stand for a remote
 // server of each standing (switched in turn: good, in a circle, restricted, suspended).
 // Accounts are few on purpose: creating one (RSA keys, argon2) is the slow part.
 import assert from "node:assert/strict";
@@ -44,8 +44,12 @@ export type MatrixWorld = {
   stranger: Local;
   mentioned: Local;
   blocked: Local;
+  /** follows Alice and is mentioned in her direct post: with a full token, sees every post */
+  friend: Local;
   /** a token of the stranger's with read:accounts only */
   narrowToken: string;
+  /** `read` tokens narrowed with both caracol:no_direct and caracol:no_private (the stranger's, Frank's) */
+  narrowed: { stranger: string; friend: string };
   posts: Record<PostAudience, string>;
   circleId: string;
   /** the second server's host (with port), as the circle lists it and signatures name it */
@@ -65,6 +69,10 @@ async function localUser(server: TestServer, username: string): Promise<Local> {
   const tok = await issueToken(server.app.ctx, { appId: null, accountId, scopes: ["read", "write", "follow"] });
   return { id: accountId, token: tok.accessToken, username };
 }
+
+/** A token as an app asking for Caracol's narrowing scopes gets it (issueToken stores the narrowing). */
+const narrowedToken = async (server: TestServer, accountId: string) =>
+  (await issueToken(server.app.ctx, { appId: null, accountId, scopes: ["read", "caracol:no_direct", "caracol:no_private"] })).accessToken;
 
 export async function buildMatrixWorld(hosts: { local: string; remote: string }): Promise<MatrixWorld> {
   // Rate limits off: one remote server here makes a whole matrix of fetches within seconds,
@@ -89,7 +97,9 @@ export async function buildMatrixWorld(hosts: { local: string; remote: string })
   const stranger = await localUser(a, "carol");
   const mentioned = await localUser(a, "dave");
   const blocked = await localUser(a, "eve");
+  const friend = await localUser(a, "frank");
   const narrowToken = (await issueToken(ctx, { appId: null, accountId: stranger.id, scopes: ["read:accounts"] })).accessToken;
+  const narrowed = { stranger: await narrowedToken(a, stranger.id), friend: await narrowedToken(a, friend.id) };
 
   await api(alice.token, "PATCH", "/api/v1/accounts/update_credentials", {
     display_name: PROFILE.displayName,
@@ -97,9 +107,11 @@ export async function buildMatrixWorld(hosts: { local: string; remote: string })
     fields_attributes: [{ name: "pronouns", value: PROFILE.field }],
   });
   await ctx.db.update(accounts).set({ avatarUrl: `${a.url}/system/${PROFILE.avatar}`, headerUrl: `${a.url}/system/${PROFILE.header}` }).where(eq(accounts.id, alice.id));
-  // Bob follows Alice (approved: accounts are locked by default); Alice follows Dave; Alice blocks Eve.
-  await api(follower.token, "POST", `/api/v1/accounts/${alice.id}/follow`);
-  await api(alice.token, "POST", `/api/v1/follow_requests/${follower.id}/authorize`);
+  // Bob and Frank follow Alice (approved: accounts are locked by default); Alice follows Dave; Alice blocks Eve.
+  for (const f of [follower, friend]) {
+    await api(f.token, "POST", `/api/v1/accounts/${alice.id}/follow`);
+    await api(alice.token, "POST", `/api/v1/follow_requests/${f.id}/authorize`);
+  }
   await api(alice.token, "POST", `/api/v1/accounts/${mentioned.id}/follow`);
   await api(mentioned.token, "POST", `/api/v1/follow_requests/${alice.id}/authorize`);
   await api(alice.token, "POST", `/api/v1/accounts/${blocked.id}/block`);
@@ -110,7 +122,9 @@ export async function buildMatrixWorld(hosts: { local: string; remote: string })
   const posts = {} as Record<PostAudience, string>;
   for (const audience of POST_AUDIENCES) {
     const extra = audience === "circle" ? { caracol_circle_id: circleId } : {};
-    const s = await api(alice.token, "POST", "/api/v1/statuses", { status: `@dave ${postWord(audience)} #mxgarden`, caracol_audience: audience, ...extra });
+    // Frank is mentioned in the direct post only (Bob in none: he stays a plain follower).
+    const to = audience === "direct" ? "@dave @frank" : "@dave";
+    const s = await api(alice.token, "POST", "/api/v1/statuses", { status: `${to} ${postWord(audience)} #mxgarden`, caracol_audience: audience, ...extra });
     posts[audience] = s.id;
   }
 
@@ -128,7 +142,9 @@ export async function buildMatrixWorld(hosts: { local: string; remote: string })
     stranger,
     mentioned,
     blocked,
+    friend,
     narrowToken,
+    narrowed,
     posts,
     circleId,
     remoteHost,

@@ -21,7 +21,8 @@ export async function apiShows(w: MatrixWorld, part: ProfilePart, token: string 
     fields: () => JSON.stringify(a.fields).includes(PROFILE.field),
     followers: () => list("followers", w.follower.id),
     following: () => list("following", w.mentioned.id),
-    followersCount: () => a.followers_count === 1,
+    // Bob and Frank follow Alice
+    followersCount: () => a.followers_count === 2,
     followingCount: () => a.following_count === 1,
     statusesCount: () => a.statuses_count > 0,
     joinDate: () => !a.created_at.startsWith("1970-"),
@@ -45,7 +46,7 @@ export function webShows(page: string, part: ProfilePart): boolean {
     fields: html.includes(PROFILE.field),
     followers: html.includes("/@bob"),
     following: html.includes("/@dave"),
-    followersCount: html.includes("1 followers"),
+    followersCount: html.includes("2 followers"),
     followingCount: html.includes("1 following"),
     statusesCount: /<li>[1-9]\d* posts<\/li>/.test(html),
     joinDate: html.includes("Joined "),

@@ -1,6 +1,7 @@
 // The generated viewer matrix, for the viewer kinds the other leak tests lack: an account
-// mentioned in every post, an account Alice blocks, a token holding only read:accounts, and
-// remote servers in good standing, in a circle, restricted (transitive policy) and suspended.
+// mentioned in every post, an account Alice blocks, a token holding only read:accounts, tokens
+// narrowed with caracol:no_direct and caracol:no_private (a stranger's, and a follower's whom
+// Alice's direct post mentions), and remote servers in good standing, in a circle, restricted (transitive policy) and suspended.
 // Part one: every GET route (matrix-routes.ts) x those viewers x posts in every audience.
 // Part two: each profile part set in turn to each audience it can take, checked through the
 // Mastodon account entity, the web profile page and the ActivityPub actor and collections.
@@ -15,7 +16,8 @@ import { buildMatrixWorld, PASSWORD, POST_AUDIENCES, postWord, PROFILE, STANDING
 import { ADMIN_PREFIXES, adminPath, MATRIX_ROUTES, type RouteEntry } from "./matrix-routes.ts";
 import { activityPubShows, apiShows, WEB_RENDERS, webShows } from "./profile-probes.ts";
 
-type LocalKind = "anonymous" | "stranger" | "follower" | "mentioned" | "blocked" | "read_accounts";
+type LocalKind = "anonymous" | "stranger" | "follower" | "mentioned" | "blocked" | "read_accounts" | NarrowedKind;
+type NarrowedKind = "narrowed_stranger" | "narrowed_follower";
 type Kind = LocalKind | Standing;
 
 /** Which of Alice's posts each viewer may get (the one mentioned is mentioned in all of them). */
@@ -27,6 +29,10 @@ const SEES: Record<Kind, readonly PostAudience[]> = {
   blocked: [],
   // read:accounts grants no reading of posts (routes answering everyone alike aside)
   read_accounts: [],
+  // A narrowed token reads no direct post and none of others' followers-only, circle or local
+  // posts, whatever its account could read otherwise (ISSUE: abuse resistance, narrowed tokens).
+  narrowed_stranger: ["public", "unlisted", "authenticated"],
+  narrowed_follower: ["public", "unlisted", "authenticated"],
   good: ["public", "unlisted", "authenticated"],
   circle: ["public", "unlisted", "authenticated", "circle"],
   restricted: ["public"],
@@ -34,7 +40,16 @@ const SEES: Record<Kind, readonly PostAudience[]> = {
 };
 
 const BASIC_PARTS: ReadonlySet<ProfilePart> = new Set(["displayName", "avatar", "header", "bio"]);
-const LOCAL_KINDS: ReadonlySet<Kind> = new Set(["stranger", "follower", "mentioned", "blocked", "read_accounts"]);
+const LOCAL_KINDS: ReadonlySet<Kind> = new Set(["stranger", "follower", "mentioned", "blocked", "read_accounts", "narrowed_stranger", "narrowed_follower"]);
+
+/**
+ * What the same accounts get with a full `read` token: narrowing must take something away, or
+ * its rows could not fail. Carol is a stranger; Frank follows Alice and her direct post mentions him.
+ */
+const UNNARROWED: Record<NarrowedKind, readonly PostAudience[]> = {
+  narrowed_stranger: SEES.stranger,
+  narrowed_follower: POST_AUDIENCES,
+};
 
 /** Whether a viewer gets a profile part of a local account, per its audience. */
 function partVisible(kind: Kind, part: ProfilePart, audience: ProfileAudience): boolean {
@@ -46,7 +61,8 @@ function partVisible(kind: Kind, part: ProfilePart, audience: ProfileAudience): 
     public: true,
     authenticated: kind !== "anonymous" && kind !== "restricted",
     local: LOCAL_KINDS.has(kind),
-    followers: kind === "follower",
+    // narrowing is about posts: the profile a follower gets stays
+    followers: kind === "follower" || kind === "narrowed_follower",
     self: false,
   };
   return rule[audience];
@@ -78,7 +94,7 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
   try {
     await setSetting(w.a.app.ctx, "feedsEnabled", true);
     await w.api(w.alice.token, "PATCH", "/api/v1/caracol/privacy", { feeds: "on" });
-    const tokens: Partial<Record<Kind, string>> = { stranger: w.stranger.token, follower: w.follower.token, mentioned: w.mentioned.token, blocked: w.blocked.token, read_accounts: w.narrowToken };
+    const tokens: Partial<Record<Kind, string>> = { stranger: w.stranger.token, follower: w.follower.token, mentioned: w.mentioned.token, blocked: w.blocked.token, read_accounts: w.narrowToken, narrowed_stranger: w.narrowed.stranger, narrowed_follower: w.narrowed.friend };
     const browsers: Partial<Record<Kind, Browser>> = { anonymous: new Browser(w.a.url) };
     for (const [kind, user] of [["stranger", w.stranger], ["follower", w.follower], ["mentioned", w.mentioned], ["blocked", w.blocked]] as const) {
       const b = new Browser(w.a.url);
@@ -101,9 +117,9 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
     await t.test("routes x viewers x post audiences", async () => {
       let cases = 0;
       const kindsFor: Record<RouteEntry["surface"], Kind[]> = {
-        api: ["mentioned", "blocked", "read_accounts"],
+        api: ["mentioned", "blocked", "read_accounts", "narrowed_stranger", "narrowed_follower"],
         web: ["mentioned", "blocked"],
-        public: ["mentioned", "blocked", "read_accounts", ...STANDINGS],
+        public: ["mentioned", "blocked", "read_accounts", "narrowed_stranger", "narrowed_follower", ...STANDINGS],
         ap: [...STANDINGS],
       };
       const admin = [...new Set(w.a.app.hono.routes.filter((r) => r.method === "GET" && ADMIN_PREFIXES.some((a) => r.path.startsWith(a))).map((r) => r.path))];
@@ -139,7 +155,7 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
                 cases++;
               }
               // The social graph is hidden by default: no list entries, no counts.
-              if (/\/followers$/.test(path)) assert.ok(!body.includes(w.follower.id) && !body.includes("/users/bob"), `${kind} sees Alice's followers at ${path}`);
+              if (/\/followers$/.test(path)) assert.ok(![w.follower.id, w.friend.id, "/users/bob", "/users/frank"].some((s) => body.includes(s)), `${kind} sees Alice's followers at ${path}`);
               if (/\/following$/.test(path)) assert.ok(!body.includes(w.mentioned.id) && !body.includes("/users/dave"), `${kind} sees whom Alice follows at ${path}`);
               if (surface === "ap") assert.ok(!body.includes('"totalItems"'), `${kind} gets a count at ${path}`);
               if (kind === "suspended" && surface === "ap" && !path.startsWith("/.well-known/")) assert.equal(res.status, 401, path);
@@ -148,7 +164,7 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
         }
         // No viewer of the matrix is an admin: every admin route refuses each of them.
         for (const pattern of admin) {
-          for (const kind of ["mentioned", "blocked", "read_accounts"] as const) {
+          for (const kind of ["mentioned", "blocked", "read_accounts", "narrowed_stranger", "narrowed_follower"] as const) {
             if (standing !== "good") continue;
             const res = await w.get(adminPath(pattern), tokens[kind]);
             assert.ok([401, 403, 404].includes(res.status), `${kind} got ${res.status} from admin route ${pattern}`);
@@ -157,7 +173,21 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
         }
       }
       await w.setStanding("good");
-      console.log(`viewer matrix, routes: ${Object.keys(MATRIX_ROUTES).length} routes + ${admin.length} admin routes, 7 viewer kinds, ${cases} cases checked`);
+      const kinds = new Set(Object.values(kindsFor).flat()).size;
+      console.log(`viewer matrix, routes: ${Object.keys(MATRIX_ROUTES).length} routes + ${admin.length} admin routes, ${kinds} viewer kinds, ${cases} cases checked`);
+    });
+
+    await t.test("the narrowed tokens' accounts read more with a full token", async () => {
+      const full: Record<NarrowedKind, string> = { narrowed_stranger: w.stranger.token, narrowed_follower: w.friend.token };
+      for (const kind of Object.keys(full) as NarrowedKind[]) {
+        assert.ok(UNNARROWED[kind].some((a) => !SEES[kind].includes(a)), `${kind}: narrowing takes nothing away`);
+        for (const [audience, id] of Object.entries(w.posts)) {
+          const res = await w.get(`/api/v1/statuses/${id}`, full[kind]);
+          assert.equal(res.status === 200, UNNARROWED[kind].includes(audience as PostAudience), `${kind}, full token: the ${audience} post (${res.status})`);
+        }
+        const listed = await (await w.get(`/api/v1/accounts/${w.alice.id}/statuses`, full[kind])).text();
+        assert.deepEqual(POST_AUDIENCES.filter((a) => listed.includes(postWord(a))), UNNARROWED[kind], `${kind}, full token: Alice's posts`);
+      }
     });
 
     await t.test("profile parts x audiences x viewers, through the API, the web page and ActivityPub", async () => {
