@@ -7,8 +7,23 @@ import type { Audience } from "../db/schema/statuses.ts";
 export type DomainEvent =
   | { type: "status.created"; statusId: string }
   | { type: "status.updated"; statusId: string }
-  /** recipientAccountIds: the accounts the post mentioned (a mention is what let them see it) */
-  | { type: "status.deleted"; statusId: string; uri: string; accountId: string; audience: Audience; localOnly: boolean; recipientAccountIds: string[] }
+  /**
+   * recipientAccountIds: the accounts the post mentioned (a mention is what let them see it).
+   * circleId, circleDomains: for a circle post, the circle it was addressed to and its member
+   * servers when it was deleted (only their followers had it). Events queued before these
+   * fields existed lack them.
+   */
+  | {
+      type: "status.deleted";
+      statusId: string;
+      uri: string;
+      accountId: string;
+      audience: Audience;
+      localOnly: boolean;
+      recipientAccountIds: string[];
+      circleId?: string | null;
+      circleDomains?: string[];
+    }
   | { type: "reblog.created"; statusId: string }
   | { type: "reblog.deleted"; statusId: string; uri: string; accountId: string; reblogOfId: string; audience: Audience; localOnly: boolean }
   | { type: "favourite.created"; favouriteId: string; accountId: string; statusId: string }

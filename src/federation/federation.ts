@@ -37,18 +37,24 @@ export type CaracolFederationOptions = {
 };
 
 /**
- * Outbox deliveries handled at the same time per worker process. A slow or hanging server
- * then holds up only its own deliveries: Fedify gives each inbox origin an ordering key of its
- * own, and our queue runs one message per ordering key at a time, so order per server holds.
+ * Outbox deliveries handled at the same time per worker process. Fedify gives each activity an
+ * ordering key per inbox origin, and our queue runs one message per ordering key at a time, so
+ * the activities about one subject reach each server in order.
  */
 const OUTBOX_CONCURRENCY = 4;
+/**
+ * ... and at most this many of them to one inbox host: different activities have different
+ * ordering keys, so without it a slow or hanging server with a backlog would take every slot
+ * and hold up deliveries to all other servers. It leaves them the other slots.
+ */
+const OUTBOX_PER_HOST = 2;
 
 export function createCaracolFederation(ctx: Ctx, options: CaracolFederationOptions = {}): CaracolFederation {
   const { db, config } = ctx;
   const kv = new DrizzleKvStore(db);
   // Retries for about a day (1 min doubling to 6 h), then a recorded give-up (./outbox/guard.ts).
   const retries = options.outboxRetryPolicy ?? createExponentialBackoffPolicy({ initialDelay: { minutes: 1 }, maxDelay: { hours: 6 }, maxAttempts: 10 });
-  const outbox = guardOutbox(ctx, new DrizzleMessageQueue(db, { name: "outbox", concurrency: OUTBOX_CONCURRENCY }), retries);
+  const outbox = guardOutbox(ctx, new DrizzleMessageQueue(db, { name: "outbox", concurrency: OUTBOX_CONCURRENCY, perInboxHost: OUTBOX_PER_HOST }), retries);
   const federation = createFederation<Ctx>({
     kv,
     queue: {

@@ -4,13 +4,14 @@
 // power loss) becomes claimable again when its lease runs out. Handlers must therefore tolerate
 // a rare second delivery; Fedify's inbox deduplicates by activity id, and remote servers do too.
 import crypto from "node:crypto";
-import { and, asc, eq, isNull, lt, lte, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getLogger } from "@logtape/logtape";
 import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
 import type { Db } from "../db/client.ts";
 import { fedifyQueue as q } from "../db/schema/index.ts";
 import { durationToMs } from "./duration.ts";
+import { HostSlots, inboxHost } from "./queue-hosts.ts";
 
 const logger = getLogger(["caracol", "federation", "queue"]);
 
@@ -27,6 +28,15 @@ export type DrizzleMessageQueueOptions = {
   leaseMs?: number;
   /** messages one listen() call handles at the same time (default 1) */
   concurrency?: number;
+  /**
+   * At most this many messages for one inbox host handled at the same time by one listen()
+   * call (default: no limit besides `concurrency`). For Fedify's outbox queue, whose messages
+   * name the inbox they go to (`inbox`): Fedify gives every activity an ordering key of its own
+   * per inbox origin, so without this one slow server with many pending activities would take
+   * every slot and hold up deliveries to everyone else. Messages without an inbox are not
+   * limited. Like `concurrency` it counts this listener's claims, not other processes'.
+   */
+  perInboxHost?: number;
   /** handler failures before a message is set aside as failed (default 5) */
   maxAttempts?: number;
   /** delay before retrying after the n-th failure (ms; default 1 s, 4 s, 16 s, ... up to 15 min) */
@@ -35,7 +45,7 @@ export type DrizzleMessageQueueOptions = {
   drainTimeoutMs?: number;
 };
 
-type Claimed = { id: number; message: unknown; attempts: number; token: string };
+type Claimed = { id: number; message: unknown; attempts: number; token: string; host: string | null };
 
 /**
  * Listeners in this process, per database: an enqueue wakes them at once instead of at their
@@ -75,6 +85,7 @@ export class DrizzleMessageQueue implements MessageQueue {
   readonly #pollIntervalMs: number;
   readonly #leaseMs: number;
   readonly #concurrency: number;
+  readonly #perInboxHost: number;
   readonly #maxAttempts: number;
   readonly #retryDelayMs: (attempts: number) => number;
   readonly #drainTimeoutMs: number;
@@ -86,6 +97,7 @@ export class DrizzleMessageQueue implements MessageQueue {
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
+    this.#perInboxHost = Math.max(1, options.perInboxHost ?? Infinity);
     this.#maxAttempts = options.maxAttempts ?? 5;
     this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelay;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
@@ -114,6 +126,8 @@ export class DrizzleMessageQueue implements MessageQueue {
   async listen(handler: (message: any) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
     const { signal } = options;
     const running = new Set<Promise<void>>();
+    // null: no per-host limit, and no host is looked at
+    const slots = Number.isFinite(this.#perInboxHost) ? new HostSlots(this.#perInboxHost) : null;
     const heartbeats = new Set<NodeJS.Timeout>();
     // `woken` remembers a poke that arrives while we are busy claiming, so that it is not lost.
     let woken = false;
@@ -132,7 +146,7 @@ export class DrizzleMessageQueue implements MessageQueue {
         while (running.size < this.#concurrency && !signal?.aborted) {
           let claimed: Claimed | undefined;
           try {
-            claimed = await this.#claim();
+            claimed = await this.#claim(slots?.full());
           } catch (error) {
             // The interface says listen() never rejects: a database hiccup waits for the next poll.
             logger.error("Could not claim a queued message: {error}", { error });
@@ -140,8 +154,12 @@ export class DrizzleMessageQueue implements MessageQueue {
             break;
           }
           if (claimed == null) break;
+          const { host } = claimed;
+          slots?.take(host);
           const run = this.#run(claimed, handler, heartbeats).finally(() => {
             running.delete(run);
+            slots?.give(host);
+            // a freed slot (also one of a host at its limit) may make another message claimable
             poke();
           });
           running.add(run);
@@ -180,8 +198,11 @@ export class DrizzleMessageQueue implements MessageQueue {
    * transaction open while the handler runs (PGlite has a single connection). A message with an
    * ordering key is deliverable only when no earlier message with that key remains: earlier
    * ones are deleted only after success, so one key is handled one message at a time, in order.
+   * Messages for the hosts in `fullHosts` are skipped, not waited for: the next message of
+   * another host is claimed instead, and the skipped ones stay first in line for when their
+   * host has a free slot (skipping never reorders messages that share an ordering key).
    */
-  async #claim(): Promise<Claimed | undefined> {
+  async #claim(fullHosts: readonly string[] = []): Promise<Claimed | undefined> {
     const earlier = alias(q, "earlier");
     const next = this.#db
       .select({ id: q.id })
@@ -208,6 +229,7 @@ export class DrizzleMessageQueue implements MessageQueue {
                 ),
             ),
           ),
+          fullHosts.length > 0 ? or(isNull(inboxHost), notInArray(inboxHost, [...fullHosts])) : undefined,
         ),
       )
       .orderBy(asc(q.deliverAfter), asc(q.id))
@@ -218,7 +240,7 @@ export class DrizzleMessageQueue implements MessageQueue {
       .update(q)
       .set({ lockedUntil: inMs(this.#leaseMs), lockedBy: token, attempts: sql`${q.attempts} + 1` })
       .where(eq(q.id, sql`(${next})`))
-      .returning({ id: q.id, message: q.message, attempts: q.attempts });
+      .returning({ id: q.id, message: q.message, attempts: q.attempts, host: inboxHost });
     return row == null ? undefined : { ...row, token };
   }
 

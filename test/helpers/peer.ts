@@ -83,6 +83,10 @@ export type Peer = {
   newId(kind?: string): string;
   /** POSTs `activity`, signed as `from`, to `inbox`; ids under this peer are also published. */
   send(from: string, inbox: string, activity: Record<string, unknown>, options?: SendOptions): Promise<{ status: number; body: string }>;
+  /** A slow server: until release(), inbox POSTs wait unanswered; `waiting` counts them. */
+  hold(): void;
+  release(): void;
+  readonly waiting: number;
   /** Resolves with the first received activity (already there or yet to come) that matches. */
   waitFor(match: (a: ReceivedActivity) => boolean, timeoutMs?: number): Promise<ReceivedActivity>;
   close(): Promise<void>;
@@ -114,6 +118,8 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
   const objects = new Map<string, Record<string, any>>();
   const loader = getDocumentLoader({ allowPrivateAddress: true });
   let counter = 0;
+  let held: { gate: Promise<void>; open: () => void } | null = null;
+  let waiting = 0;
 
   const federation = createFederation<RequestData>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
   federation
@@ -184,6 +190,11 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
       return Response.json(object, { headers: { "content-type": "application/activity+json" } });
     }
     if (request.method === "POST" && (url.pathname === "/inbox" || /^\/users\/[^/]+\/inbox$/.test(url.pathname))) {
+      if (held) {
+        waiting++;
+        await held.gate;
+        waiting--;
+      }
       // Fedify consumes the body; keep the exact bytes to verify and to record.
       const body = await request.text();
       const copy = () => new Request(request.url, { method: "POST", headers: request.headers, body });
@@ -262,6 +273,19 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
           });
       const response = await fetch(signed);
       return { status: response.status, body: await response.text() };
+    },
+    hold() {
+      if (held) return;
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      held = { gate, open };
+    },
+    release() {
+      held?.open();
+      held = null;
+    },
+    get waiting() {
+      return waiting;
     },
     async waitFor(match, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

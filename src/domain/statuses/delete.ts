@@ -2,7 +2,7 @@
 // that is gone, as in Mastodon. Rows that hang off the status (mentions, tags, favourites,
 // bookmarks, pins, feed entries, notifications, edits) are removed by the foreign keys.
 import { eq, inArray, sql } from "drizzle-orm";
-import { accounts, mentions, statuses } from "../../db/schema/index.ts";
+import { accounts, circleMembers, mentions, statuses } from "../../db/schema/index.ts";
 import type { Db } from "../../db/client.ts";
 import type { Ctx } from "../context.ts";
 import { COUNTED_REPLY_AUDIENCES, type StatusRow } from "./create.ts";
@@ -13,6 +13,12 @@ const minusOne = (col: typeof accounts.statusesCount | typeof statuses.repliesCo
 export async function deleteStatus(ctx: Ctx, row: StatusRow): Promise<void> {
   // read before the rows go: the outbox tells the mentioned accounts' servers too
   const mentioned = (await ctx.db.select({ id: mentions.accountId }).from(mentions).where(eq(mentions.statusId, row.id))).map((m) => m.id);
+  // and a circle post's member servers: the Delete goes to followers there, as the post did,
+  // even if the circle changes before the outbox gets to the event
+  const circleDomains =
+    row.audience === "circle" && row.circleId
+      ? (await ctx.db.select({ domain: circleMembers.domain }).from(circleMembers).where(eq(circleMembers.circleId, row.circleId))).map((m) => m.domain)
+      : [];
   // the media rows go with the status (foreign key); their files are removed right after
   const mediaKeys = await storageKeysOfStatus(ctx, row.id);
   await ctx.db.transaction(async (tx) => {
@@ -37,10 +43,10 @@ export async function deleteStatus(ctx: Ctx, row: StatusRow): Promise<void> {
     }
   });
   await removeStatusMediaFiles(ctx, mediaKeys);
-  const { id: statusId, uri, accountId, audience, localOnly } = row;
+  const { id: statusId, uri, accountId, audience, localOnly, circleId } = row;
   await ctx.events.emit(
     row.reblogOfId
       ? { type: "reblog.deleted", statusId, uri, accountId, reblogOfId: row.reblogOfId, audience, localOnly }
-      : { type: "status.deleted", statusId, uri, accountId, audience, localOnly, recipientAccountIds: mentioned },
+      : { type: "status.deleted", statusId, uri, accountId, audience, localOnly, recipientAccountIds: mentioned, circleId, circleDomains },
   );
 }

@@ -67,16 +67,20 @@ async function deletedNote(fctx: F, e: Extract<DomainEvent, { type: "status.dele
   const author = await localAccount(ctx, e.accountId);
   if (!author) return [];
   const mentionedAccounts = await remoteAccounts(ctx, e.recipientAccountIds);
-  const addressing = addressingFor(e, fctx.getFollowersUri(author.username), mentionedAccounts.map((a) => new URL(a.uri)));
+  // addressed as the post was: a circle post to its circle (without the id, addressingFor
+  // gives up on it and the Delete would go nowhere)
+  const addressing = addressingFor({ ...e, circleId: e.circleId ?? null }, fctx.getFollowersUri(author.username), mentionedAccounts.map((a) => new URL(a.uri)));
   if (!addressing) return [];
   // The row and its mentions are gone: the gate decides on the facts it can still gather, with
-  // the mentions the event carried in place of the deleted ones.
+  // the mentions and circle members the event carried in place of the deleted rows. (No
+  // circleId here: the members come from the event, not from the circle as it is now.)
   const gone: GateStatus = { id: e.statusId, accountId: e.accountId, audience: e.audience, localOnly: e.localOnly, circleId: null };
   const wasMentioned = new Set(e.recipientAccountIds);
+  const circleDomains = e.circleDomains ?? [];
   const candidates = [...(await remoteFollowers(ctx, author.id)), ...mentionedAccounts];
   const chosen = await deliveriesFor(ctx, candidates, async (viewer) => {
     const facts = (await statusFacts(ctx, viewer, [gone])).get(gone.id)!;
-    return canViewStatus(viewer, { ...facts, viewerIsMentioned: wasMentioned.has(viewer.accountId ?? "") });
+    return canViewStatus(viewer, { ...facts, circleDomains, viewerIsMentioned: wasMentioned.has(viewer.accountId ?? "") });
   });
   // relays had the post if it was public: they and their subscribers should drop it too
   const { deliveries, refused } = withRelays(chosen, e.audience === "public" && !e.localOnly ? await relayDeliveries(ctx) : null);
