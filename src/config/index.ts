@@ -63,6 +63,8 @@ const schema = z.object({
     }),
   CARACOL_MEDIA_DIR: z.string().min(1).optional(),
   CARACOL_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(16),
+  CARACOL_MEDIA_PROXY: bool.default(true),
+  CARACOL_MEDIA_PROXY_MAX_MB: z.coerce.number().positive().max(1024).default(40),
 });
 
 export type Config = Readonly<{
@@ -97,6 +99,10 @@ export type Config = Readonly<{
   mediaDir: string;
   /** largest accepted upload, in bytes (CARACOL_MAX_UPLOAD_MB) */
   maxUploadBytes: number;
+  /** remote media is served through /proxy/<token> (on by default; off: apps load it from its origin) */
+  mediaProxy: boolean;
+  /** largest remote file the proxy passes on, in bytes (CARACOL_MEDIA_PROXY_MAX_MB) */
+  mediaProxyMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -137,5 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     detectionRules: Object.freeze(e.CARACOL_DETECTION_RULES),
     mediaDir: path.resolve(e.CARACOL_MEDIA_DIR ?? path.join(e.CARACOL_DATA_DIR, "media")),
     maxUploadBytes: Math.floor(e.CARACOL_MAX_UPLOAD_MB * 1024 * 1024),
+    mediaProxy: e.CARACOL_MEDIA_PROXY,
+    mediaProxyMaxBytes: Math.floor(e.CARACOL_MEDIA_PROXY_MAX_MB * 1024 * 1024),
   });
 }

@@ -9,6 +9,7 @@ import { circleRoutes } from "./circles.ts";
 import { settingsAppsRoutes } from "./settings-apps.ts";
 import { termsRoutes } from "./terms.ts";
 import { mediaFileRoutes } from "./media-files.ts";
+import { mediaProxyRoutes } from "./media-proxy.ts";
 
 /** Server-rendered pages: sign-in, sign-up, sign-out, about, terms, privacy, profiles. */
 export function webRoutes() {
@@ -22,5 +23,6 @@ export function webRoutes() {
   app.route("/", settingsAppsRoutes());
   app.route("/", termsRoutes());
   app.route("/", mediaFileRoutes());
+  app.route("/", mediaProxyRoutes());
   return app;
 }

@@ -14,6 +14,7 @@ import { accounts, circleMembers, circles, domainBlocks, serverScans } from "../
 import { forgetStandings } from "../../src/domain/federation-policy/standing.ts";
 import { newId } from "../../src/lib/id.ts";
 import { DEFAULT_PROFILE_AUDIENCES, type ProfileAudience, type ProfilePart } from "../../src/domain/audience/profile.ts";
+import type { Targets } from "./routes.ts";
 
 export const POST_AUDIENCES = ["public", "unlisted", "authenticated", "followers", "circle", "local", "direct"] as const;
 export type PostAudience = (typeof POST_AUDIENCES)[number];
@@ -52,6 +53,8 @@ export type MatrixWorld = {
   narrowed: { stranger: string; friend: string };
   posts: Record<PostAudience, string>;
   circleId: string;
+  /** what the paths of the route table (routes.ts) point at in this world */
+  targets: Targets;
   /** the second server's host (with port), as the circle lists it and signatures name it */
   remoteHost: string;
   /** GET on the first server, with a bearer token or none */
@@ -80,6 +83,16 @@ export async function buildMatrixWorld(hosts: { local: string; remote: string })
   const env = { CARACOL_ALLOW_PRIVATE_ADDRESS: "true", CARACOL_RATE_LIMITS: "off" };
   const a = await startTestServer(env, hosts.local);
   const r = await startTestServer(env, hosts.remote);
+  try {
+    return await populate(a, r);
+  } catch (e) {
+    // a half-built world would keep both servers listening and the test process alive
+    await Promise.all([a.close(), r.close()]);
+    throw e;
+  }
+}
+
+async function populate(a: TestServer, r: TestServer): Promise<MatrixWorld> {
   const ctx = a.app.ctx;
   const get = (path: string, token?: string) => fetch(`${a.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, redirect: "manual" });
   const api = async (token: string, method: string, path: string, json?: unknown) => {
@@ -128,6 +141,28 @@ export async function buildMatrixWorld(hosts: { local: string; remote: string })
     posts[audience] = s.id;
   }
 
+  // Alice's own things, for the routes that take their ids: nobody else may get them.
+  const list = await api(alice.token, "POST", "/api/v1/lists", { title: "mxlisttitle" });
+  const filter = await api(alice.token, "POST", "/api/v2/filters", { title: "mxfiltertitle", context: ["notifications"], keywords_attributes: [{ keyword: "mxkeyword" }] });
+  const filterStatus = await api(alice.token, "POST", `/api/v2/filters/${filter.id}/statuses`, { status_id: posts.followers });
+  // Frank writes to Alice (a direct post: it changes nothing the matrix or view_as looks at).
+  await api(friend.token, "POST", "/api/v1/statuses", { status: "@alice mxhello", visibility: "direct" });
+  const [notification] = await api(alice.token, "GET", "/api/v1/notifications");
+  assert.ok(notification, "Alice has a notification");
+  const targets: Targets = {
+    origin: a.url,
+    alice: alice.id,
+    posts,
+    tag: "mxgarden",
+    word: "mxpost",
+    list: list.id,
+    filter: filter.id,
+    keyword: filter.keywords[0].id,
+    filterStatus: filterStatus.id,
+    notification: notification.id,
+    circle: circleId,
+  };
+
   const { accountId: readerId } = await createLocalAccount(r.app.ctx, { username: "reader", password: PASSWORD, approved: true });
   const [rsa] = await accountKeyPairs(r.app.ctx, readerId);
   const keyId = new URL(`${r.url}/users/reader#main-key`);
@@ -147,6 +182,7 @@ export async function buildMatrixWorld(hosts: { local: string; remote: string })
     narrowed,
     posts,
     circleId,
+    targets,
     remoteHost,
     get,
     api,

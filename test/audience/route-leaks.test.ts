@@ -1,165 +1,13 @@
 // Every GET route of the app, asked by every kind of viewer, about a person who posted in
-// every audience. No answer may contain what the gate keeps from that viewer. A GET route
-// without an entry in ROUTES fails the test, so a new route cannot skip this check.
+// every audience. No answer may contain what the gate keeps from that viewer. The routes come
+// from the one route table, test/audience/routes.ts, which viewer-matrix.test.ts reads too: a
+// new GET route gets its entry there (and only there), or both tests fail.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { issueToken } from "../../src/domain/oauth/tokens.ts";
 import { setSetting } from "../../src/domain/instance/settings.ts";
-
-type World = {
-  alice: string;
-  posts: Record<string, string>;
-  aliceList: string;
-  aliceFilter: string;
-  aliceKeyword: string;
-  aliceFilterStatus: string;
-  aliceNotification: string;
-};
-
-/** Concrete paths for each route; `:id`s point at Alice's things, which others must not get. */
-const ROUTES: Record<string, (w: World) => string[]> = {
-  "GET /": () => ["/"],
-  "GET /.well-known/oauth-authorization-server": () => ["/.well-known/oauth-authorization-server"],
-  "GET /about": () => ["/about"],
-  "GET /terms": () => ["/terms"],
-  "GET /privacy": () => ["/privacy"],
-  "GET /auth/sign_in": () => ["/auth/sign_in"],
-  "GET /auth/sign_out": () => ["/auth/sign_out"],
-  "GET /auth/sign_up": () => ["/auth/sign_up"],
-  "GET /oauth/authorize": () => ["/oauth/authorize"],
-  "GET /oauth/userinfo": () => ["/oauth/userinfo"],
-  "GET /static/avatar.png": () => [],
-  "GET /:handle{@[A-Za-z0-9_.-]+}": () => ["/@alice", "/@alice?max_id=9223372036854775807", "/@alice.rss", "/@alice.atom"],
-  "GET /:handle{@[A-Za-z0-9_.-]+}/:id": (w) => Object.values(w.posts).map((id) => `/@alice/${id}`),
-  "GET /users/:username": () => ["/users/alice"],
-  "GET /api/oembed": (w) => Object.values(w.posts).map((id) => `/api/oembed?url=${encodeURIComponent(`http://caracol.test/@alice/${id}`)}`),
-  "GET /api/v1/caracol/privacy": () => ["/api/v1/caracol/privacy"],
-  "GET /api/v1/caracol/view_as": () => ["anonymous", "local", "follower", "remote", "blocked"].map((k) => `/api/v1/caracol/view_as?as=${k}`),
-  "GET /.well-known/nodeinfo": () => ["/.well-known/nodeinfo"],
-  "GET /nodeinfo/2.0": () => ["/nodeinfo/2.0"],
-  "GET /nodeinfo/2.1": () => ["/nodeinfo/2.1"],
-  "GET /.well-known/host-meta": () => ["/.well-known/host-meta"],
-  // Answered by Fedify (federation middleware), not by Hono routes: listed here so that the
-  // unsigned (anonymous) case is checked; signed viewers are in test/federation.
-  "AP /users/alice": () => ["/users/alice"],
-  "AP /users/alice/statuses": (w) => Object.values(w.posts).map((id) => `/users/alice/statuses/${id}`),
-  "AP /users/alice/collections": () => ["/users/alice/followers", "/users/alice/following", "/users/alice/outbox", "/users/alice/collections/featured"],
-  "AP /.well-known/webfinger": () => ["/.well-known/webfinger?resource=acct:alice@caracol.test"],
-  "GET /static/header.png": () => [],
-  "GET /api/v1/accounts": (w) => [`/api/v1/accounts?id[]=${w.alice}`],
-  "GET /api/v1/accounts/:id/lists": (w) => [`/api/v1/accounts/${w.alice}/lists`],
-  "GET /api/v1/accounts/:id{[0-9]+}": (w) => [`/api/v1/accounts/${w.alice}`],
-  "GET /api/v1/accounts/:id{[0-9]+}/followers": (w) => [`/api/v1/accounts/${w.alice}/followers`],
-  "GET /api/v1/accounts/:id{[0-9]+}/following": (w) => [`/api/v1/accounts/${w.alice}/following`],
-  "GET /api/v1/accounts/:id{[0-9]+}/statuses": (w) => [
-    `/api/v1/accounts/${w.alice}/statuses`,
-    `/api/v1/accounts/${w.alice}/statuses?pinned=true`,
-    `/api/v1/accounts/${w.alice}/statuses?tagged=garden`,
-  ],
-  "GET /api/v1/accounts/lookup": () => ["/api/v1/accounts/lookup?acct=alice"],
-  "GET /api/v1/accounts/relationships": (w) => [`/api/v1/accounts/relationships?id[]=${w.alice}`],
-  "GET /api/v1/accounts/search": () => ["/api/v1/accounts/search?q=alice"],
-  "GET /api/v1/accounts/verify_credentials": () => ["/api/v1/accounts/verify_credentials"],
-  "GET /api/v1/admin/accounts": () => ["/api/v1/admin/accounts"],
-  "GET /api/v1/admin/accounts/:id": (w) => [`/api/v1/admin/accounts/${w.alice}`],
-  "GET /api/v2/admin/accounts": () => ["/api/v2/admin/accounts"],
-  // federation policy: domain rules and relays (admin API)
-  "GET /api/v1/admin/domain_blocks": () => ["/api/v1/admin/domain_blocks"],
-  "GET /api/v1/admin/domain_blocks/:id": () => ["/api/v1/admin/domain_blocks/1"],
-  "GET /api/v1/caracol/admin/relays": () => ["/api/v1/caracol/admin/relays"],
-  // federation policy: approval-first and allow-list
-  "GET /api/v1/admin/domain_allows": () => ["/api/v1/admin/domain_allows"],
-  "GET /api/v1/admin/domain_allows/:id": () => ["/api/v1/admin/domain_allows/1"],
-  "GET /api/v1/caracol/admin/pending_servers": () => ["/api/v1/caracol/admin/pending_servers"],
-  // federation policy: subscriptions and circles
-  "GET /circles/:id": () => ["/circles/1", "/circles/not-an-id"],
-  "GET /api/v1/caracol/admin/subscriptions": () => ["/api/v1/caracol/admin/subscriptions"],
-  "GET /api/v1/caracol/admin/subscriptions/:id": () => ["/api/v1/caracol/admin/subscriptions/1"],
-  "GET /api/v1/caracol/admin/circles": () => ["/api/v1/caracol/admin/circles"],
-  "GET /api/v1/caracol/admin/circles/:id": () => ["/api/v1/caracol/admin/circles/1"],
-  // federation policy: transitive scans, peers, published policy
-  "GET /api/v1/caracol/admin/servers": () => ["/api/v1/caracol/admin/servers"],
-  "GET /api/v1/caracol/admin/servers/:domain": () => ["/api/v1/caracol/admin/servers/caracol.test"],
-  "GET /api/v1/instance/peers": () => ["/api/v1/instance/peers"],
-  "GET /api/v1/instance/domain_blocks": () => ["/api/v1/instance/domain_blocks"],
-  "GET /api/v1/announcements": () => ["/api/v1/announcements"],
-  "GET /api/v1/apps/verify_credentials": () => ["/api/v1/apps/verify_credentials"],
-  "GET /api/v1/blocks": () => ["/api/v1/blocks"],
-  "GET /api/v1/bookmarks": () => ["/api/v1/bookmarks"],
-  "GET /api/v1/conversations": () => ["/api/v1/conversations"],
-  "GET /api/v1/custom_emojis": () => ["/api/v1/custom_emojis"],
-  "GET /api/v1/endorsements": () => ["/api/v1/endorsements"],
-  "GET /api/v1/favourites": () => ["/api/v1/favourites"],
-  "GET /api/v1/featured_tags": () => ["/api/v1/featured_tags"],
-  "GET /api/v1/featured_tags/suggestions": () => ["/api/v1/featured_tags/suggestions"],
-  "GET /api/v1/follow_requests": () => ["/api/v1/follow_requests"],
-  "GET /api/v1/followed_tags": () => ["/api/v1/followed_tags"],
-  "GET /api/v1/instance": () => ["/api/v1/instance"],
-  "GET /api/v1/instance/rules": () => ["/api/v1/instance/rules"],
-  "GET /api/v2/instance": () => ["/api/v2/instance"],
-  "GET /api/v1/lists": () => ["/api/v1/lists"],
-  "GET /api/v1/lists/:id": (w) => [`/api/v1/lists/${w.aliceList}`],
-  "GET /api/v1/lists/:id/accounts": (w) => [`/api/v1/lists/${w.aliceList}/accounts`],
-  "GET /api/v1/markers": () => ["/api/v1/markers?timeline[]=home&timeline[]=notifications"],
-  "GET /api/v1/mutes": () => ["/api/v1/mutes"],
-  "GET /api/v1/notifications": () => ["/api/v1/notifications"],
-  "GET /api/v1/notifications/:id": (w) => [`/api/v1/notifications/${w.aliceNotification}`],
-  "GET /api/v1/notifications/unread_count": () => ["/api/v1/notifications/unread_count"],
-  "GET /api/v1/preferences": () => ["/api/v1/preferences"],
-  "GET /api/v1/scheduled_statuses": () => ["/api/v1/scheduled_statuses"],
-  "GET /api/v1/statuses": (w) => [`/api/v1/statuses?${Object.values(w.posts).map((id) => `id[]=${id}`).join("&")}`],
-  "GET /api/v1/statuses/:id": (w) => Object.values(w.posts).map((id) => `/api/v1/statuses/${id}`),
-  "GET /api/v1/statuses/:id/context": (w) => Object.values(w.posts).map((id) => `/api/v1/statuses/${id}/context`),
-  "GET /api/v1/statuses/:id/favourited_by": (w) => Object.values(w.posts).map((id) => `/api/v1/statuses/${id}/favourited_by`),
-  "GET /api/v1/statuses/:id/history": (w) => Object.values(w.posts).map((id) => `/api/v1/statuses/${id}/history`),
-  "GET /api/v1/statuses/:id/reblogged_by": (w) => Object.values(w.posts).map((id) => `/api/v1/statuses/${id}/reblogged_by`),
-  "GET /api/v1/statuses/:id/source": (w) => Object.values(w.posts).map((id) => `/api/v1/statuses/${id}/source`),
-  "GET /api/v1/suggestions": () => ["/api/v1/suggestions"],
-  "GET /api/v2/suggestions": () => ["/api/v2/suggestions"],
-  "GET /api/v1/timelines/home": () => ["/api/v1/timelines/home?limit=40"],
-  "GET /api/v1/timelines/list/:list_id": (w) => [`/api/v1/timelines/list/${w.aliceList}`],
-  "GET /api/v1/timelines/public": () => ["/api/v1/timelines/public?limit=40", "/api/v1/timelines/public?local=true"],
-  "GET /api/v1/timelines/tag/:hashtag": () => ["/api/v1/timelines/tag/garden?limit=40"],
-  "GET /api/v1/trends": () => ["/api/v1/trends"],
-  "GET /api/v1/trends/links": () => ["/api/v1/trends/links"],
-  "GET /api/v1/trends/statuses": () => ["/api/v1/trends/statuses"],
-  "GET /api/v1/trends/tags": () => ["/api/v1/trends/tags"],
-  "GET /api/v2/filters": () => ["/api/v2/filters"],
-  "GET /api/v2/filters/:id": (w) => [`/api/v2/filters/${w.aliceFilter}`],
-  "GET /api/v2/filters/:id/keywords": (w) => [`/api/v2/filters/${w.aliceFilter}/keywords`],
-  "GET /api/v2/filters/:id/statuses": (w) => [`/api/v2/filters/${w.aliceFilter}/statuses`],
-  "GET /api/v2/filters/keywords/:id": (w) => [`/api/v2/filters/keywords/${w.aliceKeyword}`],
-  "GET /api/v2/filters/statuses/:id": (w) => [`/api/v2/filters/statuses/${w.aliceFilterStatus}`],
-  "GET /api/v2/search": () => ["/api/v2/search?q=garden", "/api/v2/search?q=secret&type=statuses", "/api/v2/search?q=alice&type=accounts"],
-  // web settings (signed-in only: every viewer here is logged out on the web, so a redirect)
-  "GET /settings/privacy": () => ["/settings/privacy"],
-  "GET /settings/view_as": () => ["/settings/view_as", "/settings/view_as?as=follower"],
-  "GET /api/v1/admin/ip_blocks": () => ["/api/v1/admin/ip_blocks"],
-  "GET /api/v1/admin/ip_blocks/:id": () => ["/api/v1/admin/ip_blocks/1"],
-  // client apps, narrowed tokens, terms of service
-  "GET /api/v1/caracol/admin/apps": () => ["/api/v1/caracol/admin/apps"],
-  "GET /api/v1/caracol/authorized_apps": () => ["/api/v1/caracol/authorized_apps"],
-  "GET /settings/apps": () => ["/settings/apps"],
-  "GET /auth/agree": () => ["/auth/agree"],
-  "GET /api/v1/instance/terms_of_service": () => ["/api/v1/instance/terms_of_service"],
-  "GET /api/v1/instance/terms_of_service/:date": () => ["/api/v1/instance/terms_of_service/2026-01-01"],
-  "GET /api/v1/caracol/admin/alerts": () => ["/api/v1/caracol/admin/alerts"],
-  "GET /api/v1/caracol/admin/alerts/:id": () => ["/api/v1/caracol/admin/alerts/1"],
-  // local media: one's own unattached upload by id, and files by random key (test/media has the viewer cases)
-  "GET /api/v1/media/:id": () => ["/api/v1/media/1"],
-  "GET /media/:key/:file": () => [`/media/${"A".repeat(22)}/original.jpg`, `/media/${"A".repeat(22)}/small.jpg`],
-  // one's own data: every viewer gets only their own sign-ins and exports (or a redirect/401)
-  "GET /api/v1/caracol/sign_ins": () => ["/api/v1/caracol/sign_ins"],
-  "GET /api/v1/caracol/export/archive.zip": () => ["/api/v1/caracol/export/archive.zip"],
-  "GET /api/v1/caracol/export/:file": () => ["following_accounts", "blocked_accounts", "muted_accounts", "bookmarks", "lists", "blocked_domains"].map((f) => `/api/v1/caracol/export/${f}.csv`),
-  "GET /settings/sessions": () => ["/settings/sessions"],
-  "GET /settings/export": () => ["/settings/export"],
-  "GET /settings/export/:file": () => ["/settings/export/archive.zip", "/settings/export/lists.csv"],
-  "GET /settings/delete": () => ["/settings/delete"],
-  "GET /api/v1/caracol/admin/integrations": () => ["/api/v1/caracol/admin/integrations"],
-  "GET /api/v1/caracol/admin/integrations/:name": () => ["/api/v1/caracol/admin/integrations/translation"],
-};
+import { ROUTES, STALE, UNLISTED, unlistedRoutes, type Targets } from "./routes.ts";
 
 /** What each post says; the words are what we look for in every answer. */
 const POSTS = {
@@ -223,20 +71,23 @@ test("no route shows any viewer what the audience gate keeps from them", async (
     const fstatus = await api(app, alice.token, "POST", `/api/v2/filters/${filter.id}/statuses`, { status_id: posts.followers });
     const notes = await api(app, alice.token, "GET", "/api/v1/notifications");
     assert.ok(notes.length > 0);
-    const world: World = {
+    const targets: Targets = {
+      origin: "http://caracol.test",
       alice: alice.id,
       posts,
-      aliceList: list.id,
-      aliceFilter: filter.id,
-      aliceKeyword: filter.keywords[0].id,
-      aliceFilterStatus: fstatus.id,
-      aliceNotification: notes[0].id,
+      tag: "garden",
+      word: "secret",
+      list: list.id,
+      filter: filter.id,
+      keyword: filter.keywords[0].id,
+      filterStatus: fstatus.id,
+      notification: notes[0].id,
+      circle: "1",
     };
 
-    const registered = new Set(app.hono.routes.filter((r) => r.method === "GET").map((r) => `GET ${r.path}`));
-    for (const k of Object.keys(ROUTES)) if (k.startsWith("AP ")) registered.add(k);
-    const missing = [...registered].filter((r) => !(r in ROUTES));
-    assert.deepEqual(missing, [], "GET routes without an entry in the leak matrix");
+    const { missing, stale } = unlistedRoutes(app.hono);
+    assert.deepEqual(missing, [], UNLISTED);
+    assert.deepEqual(stale, [], STALE);
 
     const tokens: Record<string, string | undefined> = {
       anonymous: undefined,
@@ -248,15 +99,20 @@ test("no route shows any viewer what the audience gate keeps from them", async (
     };
     let cases = 0;
     for (const [viewer, rule] of Object.entries(VIEWERS)) {
-      for (const route of registered) {
-        for (const path of ROUTES[route](world)) {
-          const headers = route.startsWith("AP ") ? { accept: "application/activity+json" } : undefined;
+      for (const entry of Object.values(ROUTES)) {
+        const jobs = [
+          ...entry.paths(targets).map((path) => ({ path, surface: entry.surface })),
+          ...(entry.publicPaths?.(targets) ?? []).map((path) => ({ path, surface: "public" as const })),
+        ];
+        for (const { path, surface } of jobs) {
+          const headers = surface === "ap" ? { accept: "application/activity+json" } : undefined;
           const res = await app.request(path, { token: tokens[viewer], headers });
           const body = await res.text();
-          // A bearer token means nothing to web pages, feeds and ActivityPub: there the caller is
-          // anonymous (signed-in web sessions are covered in test/web-pages.test.ts, signed
-          // ActivityPub fetches in test/federation/signed-fetch.test.ts).
-          const effective = path.startsWith("/api/") || path.startsWith("/oauth/") ? rule : VIEWERS.anonymous;
+          // A bearer token means nothing to web pages, feeds, routes that answer everyone alike
+          // and ActivityPub: there the caller is anonymous (signed-in web sessions are covered in
+          // test/web-pages.test.ts and viewer-matrix.test.ts, signed ActivityPub fetches in
+          // test/federation/signed-fetch.test.ts and viewer-matrix.test.ts).
+          const effective = surface === "api" ? rule : VIEWERS.anonymous;
           const forbidden = [
             ...Object.entries(POSTS).filter(([a]) => !effective.sees.includes(a as Audience)).map(([, w]) => w),
             ...(effective.field ? [] : [FIELD]),
@@ -285,7 +141,7 @@ test("no route shows any viewer what the audience gate keeps from them", async (
         }
       }
     }
-    console.log(`route leak matrix: ${registered.size} routes, ${Object.keys(VIEWERS).length} viewers, ${cases} checks`);
+    console.log(`route leak matrix: ${Object.keys(ROUTES).length} routes, ${Object.keys(VIEWERS).length} viewers, ${cases} checks`);
   } finally {
     await app.close();
   }

@@ -2,7 +2,9 @@
 // mentioned in every post, an account Alice blocks, a token holding only read:accounts, tokens
 // narrowed with caracol:no_direct and caracol:no_private (a stranger's, and a follower's whom
 // Alice's direct post mentions), and remote servers in good standing, in a circle, restricted (transitive policy) and suspended.
-// Part one: every GET route (matrix-routes.ts) x those viewers x posts in every audience.
+// Part one: every GET route x those viewers x posts in every audience. The routes come from the
+// one route table, test/audience/routes.ts: a new GET route gets its entry there (and only
+// there), or this test and route-leaks.test.ts fail.
 // Part two: each profile part set in turn to each audience it can take, checked through the
 // Mastodon account entity, the web profile page and the ActivityPub actor and collections.
 // Expectations come from the tables below, written from DESIGN.md's audience model, not from
@@ -13,7 +15,7 @@ import { Browser } from "../helpers/browser.ts";
 import { setSetting } from "../../src/domain/instance/settings.ts";
 import { PROFILE_AUDIENCES, PROFILE_PARTS, type ProfileAudience, type ProfilePart } from "../../src/domain/audience/profile.ts";
 import { buildMatrixWorld, PASSWORD, POST_AUDIENCES, postWord, PROFILE, STANDINGS, type MatrixWorld, type PostAudience, type Standing } from "./matrix-world.ts";
-import { ADMIN_PREFIXES, adminPath, MATRIX_ROUTES, type RouteEntry } from "./matrix-routes.ts";
+import { isAdmin, ROUTES, STALE, UNLISTED, unlistedRoutes, type RouteEntry } from "./routes.ts";
 import { activityPubShows, apiShows, WEB_RENDERS, webShows } from "./profile-probes.ts";
 
 type LocalKind = "anonymous" | "stranger" | "follower" | "mentioned" | "blocked" | "read_accounts" | NarrowedKind;
@@ -109,9 +111,9 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
     };
 
     await t.test("every GET route has an entry", () => {
-      const registered = [...new Set(w.a.app.hono.routes.filter((r) => r.method === "GET").map((r) => r.path))];
-      const missing = registered.filter((p) => !(`GET ${p}` in MATRIX_ROUTES) && !ADMIN_PREFIXES.some((a) => p.startsWith(a)));
-      assert.deepEqual(missing, [], "GET routes without an entry in test/audience/matrix-routes.ts");
+      const { missing, stale } = unlistedRoutes(w.a.app.hono);
+      assert.deepEqual(missing, [], UNLISTED);
+      assert.deepEqual(stale, [], STALE);
     });
 
     await t.test("routes x viewers x post audiences", async () => {
@@ -122,13 +124,14 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
         public: ["mentioned", "blocked", "read_accounts", "narrowed_stranger", "narrowed_follower", ...STANDINGS],
         ap: [...STANDINGS],
       };
-      const admin = [...new Set(w.a.app.hono.routes.filter((r) => r.method === "GET" && ADMIN_PREFIXES.some((a) => r.path.startsWith(a))).map((r) => r.path))];
+      const routes = Object.entries(ROUTES).filter(([route]) => !isAdmin(route));
+      const admin = Object.entries(ROUTES).filter(([route]) => isAdmin(route));
       for (const standing of STANDINGS) {
         await w.setStanding(standing);
-        for (const [route, entry] of Object.entries(MATRIX_ROUTES)) {
+        for (const [route, entry] of routes) {
           const jobs = [
-            ...entry.paths(w).map((path) => ({ path, surface: entry.surface })),
-            ...(entry.publicPaths?.(w) ?? []).map((path) => ({ path, surface: "public" as const })),
+            ...entry.paths(w.targets).map((path) => ({ path, surface: entry.surface })),
+            ...(entry.publicPaths?.(w.targets) ?? []).map((path) => ({ path, surface: "public" as const })),
           ];
           for (const { path, surface } of jobs) {
             // Local viewers are asked once; remote ones in their own standing only.
@@ -163,18 +166,20 @@ test("the viewer matrix: every route, every viewer kind, every audience of posts
           }
         }
         // No viewer of the matrix is an admin: every admin route refuses each of them.
-        for (const pattern of admin) {
-          for (const kind of ["mentioned", "blocked", "read_accounts", "narrowed_stranger", "narrowed_follower"] as const) {
-            if (standing !== "good") continue;
-            const res = await w.get(adminPath(pattern), tokens[kind]);
-            assert.ok([401, 403, 404].includes(res.status), `${kind} got ${res.status} from admin route ${pattern}`);
-            cases++;
+        for (const [route, entry] of admin) {
+          for (const path of entry.paths(w.targets)) {
+            for (const kind of ["mentioned", "blocked", "read_accounts", "narrowed_stranger", "narrowed_follower"] as const) {
+              if (standing !== "good") continue;
+              const res = await w.get(path, tokens[kind]);
+              assert.ok([401, 403, 404].includes(res.status), `${kind} got ${res.status} from admin route ${route}: ${path}`);
+              cases++;
+            }
           }
         }
       }
       await w.setStanding("good");
       const kinds = new Set(Object.values(kindsFor).flat()).size;
-      console.log(`viewer matrix, routes: ${Object.keys(MATRIX_ROUTES).length} routes + ${admin.length} admin routes, ${kinds} viewer kinds, ${cases} cases checked`);
+      console.log(`viewer matrix, routes: ${routes.length} routes + ${admin.length} admin routes, ${kinds} viewer kinds, ${cases} cases checked`);
     });
 
     await t.test("the narrowed tokens' accounts read more with a full token", async () => {

@@ -10,6 +10,7 @@ import { startRecorder, type Recorder } from "./recorder.ts";
 import { fetchDueLinkPreviews } from "../../src/domain/integrations/link-previews.ts";
 import { integrationTransport } from "../../src/server/integrations.ts";
 import { CARACOL_VERSION } from "../../src/lib/version.ts";
+import { unproxy } from "../helpers/proxy.ts";
 
 const CLIENT = { from: "203.0.113.77", headers: { "user-agent": "SecretClient/9.9 (person's phone)", "x-forwarded-for": "198.51.100.23", cookie: "session=person-secret" } };
 const LEAKS = ["203.0.113.77", "198.51.100.23", "192.0.2.10", "SecretClient", "person-secret", "person's phone"];
@@ -90,7 +91,7 @@ test("on: public posts, local or remote, get a card; other audiences never cause
   const c = await card(pub.id);
   assert.equal(c?.title, "A page & its card");
   assert.equal(c?.description, "What /page/public is about");
-  assert.equal(c?.image, `${rec.origin}/image.png`);
+  assert.equal(unproxy(c?.image as string | null), `${rec.origin}/image.png`, "the card image goes through the media proxy");
   assert.equal(c?.url, `${rec.origin}/page/public`);
   assert.equal((await card(remotePub.id))?.url, `${rec.origin}/page/remote`);
   for (const s of hidden) assert.equal(await card(s.id), null, s.visibility);

@@ -8,6 +8,7 @@ import type { Viewer } from "../../domain/audience/viewer.ts";
 import { profileFacts, profileView, type ProfileView } from "../../domain/audience/facts.ts";
 import { defaultAvatarUrl, defaultHeaderUrl } from "../../domain/accounts/urls.ts";
 import { profileAudiencesFrom } from "../../domain/audience/profile.ts";
+import { remoteMediaUrls, type ProxyUrl } from "../../domain/media/remote-proxy.ts";
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -45,11 +46,14 @@ export type MastodonAccount = {
 /** Mastodon truncates join dates to the day; we do the same, and hide them when the gate says so. */
 const HIDDEN_DATE = "1970-01-01T00:00:00.000Z";
 
-export function accountToMastodon(ctx: Ctx, a: AccountRow, view: ProfileView): MastodonAccount {
+export function accountToMastodon(ctx: Ctx, a: AccountRow, view: ProfileView, proxy: ProxyUrl = (u) => u): MastodonAccount {
   const { origin } = ctx.config;
   const p = view.parts;
-  const avatar = (p.avatar && a.avatarUrl) || defaultAvatarUrl(origin);
-  const header = (p.header && a.headerUrl) || defaultHeaderUrl(origin);
+  // A remote account's pictures go through the media proxy (an app loading them from the
+  // remote server would tell it the reader's address); our own are served from /media.
+  const picture = (url: string | null) => (a.domain ? proxy(url, "i") : url);
+  const avatar = (p.avatar && picture(a.avatarUrl)) || defaultAvatarUrl(origin);
+  const header = (p.header && picture(a.headerUrl)) || defaultHeaderUrl(origin);
   const day = new Date(a.createdAt);
   day.setUTCHours(0, 0, 0, 0);
   return {
@@ -87,11 +91,12 @@ export async function serializeAccounts(ctx: Ctx, viewer: Viewer, rows: readonly
   const facts = await profileFacts(ctx, viewer, rows.map((r) => r.id));
   // reject_media: our default avatar and header for accounts of those servers
   const rejected = await mediaRejected(ctx, rows.map((r) => r.domain));
+  const proxy = rows.some((r) => r.domain) ? await remoteMediaUrls(ctx) : undefined;
   const out = new Map<string, MastodonAccount>();
   for (const r of rows) {
     const view = profileView(viewer, facts.get(r.id)!);
     const shown = r.domain && rejected.has(r.domain) ? { ...r, avatarUrl: null, headerUrl: null } : r;
-    if (view.visible) out.set(r.id, accountToMastodon(ctx, shown, view));
+    if (view.visible) out.set(r.id, accountToMastodon(ctx, shown, view, proxy));
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import { accounts, mediaAttachments, type MediaMeta, type MediaType } from "../../db/schema/index.ts";
 import type { Ctx } from "../../domain/context.ts";
 import { mediaRejected } from "../../domain/federation-policy/rule-effects.ts";
+import { remoteMediaUrls, type ProxyUrl } from "../../domain/media/remote-proxy.ts";
 
 export type MediaRow = typeof mediaAttachments.$inferSelect;
 
@@ -26,18 +27,22 @@ function absolute(url: string | null, origin: string): string | null {
   return url === null ? null : new URL(url, origin).href;
 }
 
-export function serializeMedia(m: MediaRow, origin: string): MastodonMediaAttachment {
-  // Remote media is not cached yet, so clients load it from its own server (which then sees
-  // the reader's address: a proxy or cache is the privacy fix, still to come). Only images
-  // are their own preview; a remote video or audio file has no still image to show.
-  const url = absolute(m.url, origin) ?? m.remoteUrl;
+const asIs: ProxyUrl = (url) => url;
+
+export function serializeMedia(m: MediaRow, origin: string, proxy: ProxyUrl = asIs): MastodonMediaAttachment {
+  // Remote media is not stored here: with the media proxy on, its URLs point at /proxy/<token>
+  // so that a reader's app never connects to the remote server (which would see the reader's
+  // address). remote_url is proxied too, because apps fall back to it when `url` fails to
+  // load. Only images are their own preview; a remote video or audio file has no still image.
+  const remote = proxy(m.remoteUrl, "m");
+  const url = absolute(m.url, origin) ?? remote;
   const previewUrl = absolute(m.previewUrl, origin) ?? (m.type === "image" ? url : null);
   return {
     id: m.id,
     type: m.type,
     url,
     preview_url: previewUrl,
-    remote_url: m.remoteUrl,
+    remote_url: remote,
     preview_remote_url: null,
     text_url: null,
     meta: m.meta,
@@ -66,9 +71,10 @@ export async function loadMediaByStatus(ctx: Ctx, statusIds: readonly string[]):
     .where(inArray(mediaAttachments.statusId, [...new Set(statusIds)]))
     .orderBy(asc(mediaAttachments.statusId), asc(mediaAttachments.position), asc(mediaAttachments.id));
   const rejected = await mediaRejected(ctx, found.map((f) => f.domain));
+  const proxy = found.length ? await remoteMediaUrls(ctx) : asIs;
   for (const { row, domain } of found) {
     const list = byStatus.get(row.statusId!) ?? [];
-    list.push(domain && rejected.has(domain) ? linkOnly(row) : serializeMedia(row, ctx.config.origin));
+    list.push(domain && rejected.has(domain) ? linkOnly(row) : serializeMedia(row, ctx.config.origin, proxy));
     byStatus.set(row.statusId!, list);
   }
   return byStatus;

@@ -1,6 +1,8 @@
-// Mastodon's PreviewCard, from a stored link preview. The image is the remote page's own image
-// URL: there is no local media proxy yet, so an app that shows it fetches it from that site.
+// Mastodon's PreviewCard, from a stored link preview. The stored image is the linked page's own
+// image URL; it is given through the media proxy (when on), so an app that shows the card does
+// not fetch the image from that site and tell it the reader's address.
 import type { PreviewCard } from "../../domain/integrations/link-previews.ts";
+import type { ProxyUrl } from "../../domain/media/remote-proxy.ts";
 
 export type MastodonPreviewCard = {
   url: string;
@@ -21,7 +23,7 @@ export type MastodonPreviewCard = {
   published_at: null;
 };
 
-export function toMastodonPreviewCard(card: PreviewCard): MastodonPreviewCard {
+export function toMastodonPreviewCard(card: PreviewCard, proxy: ProxyUrl = (u) => u): MastodonPreviewCard {
   // Mastodon sends "" for unknown URLs, which its own spec (format: uri) refuses; the page's
   // site stands in for provider and author, and the page itself for embed_url (unused by apps
   // for "link" cards).
@@ -39,7 +41,7 @@ export function toMastodonPreviewCard(card: PreviewCard): MastodonPreviewCard {
     html: "",
     width: card.width,
     height: card.height,
-    image: card.imageUrl,
+    image: proxy(card.imageUrl, "i"),
     embed_url: card.url,
     blurhash: null,
     published_at: null,

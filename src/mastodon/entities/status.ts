@@ -10,6 +10,7 @@ import { audienceToVisibility } from "../../domain/statuses/visibility.ts";
 import { serializeAccounts, loadAccounts, type MastodonAccount } from "./account.ts";
 import { loadMediaByStatus, type MastodonMediaAttachment } from "./media.ts";
 import { toMastodonPreviewCard, type MastodonPreviewCard } from "./preview-card.ts";
+import { remoteMediaUrls } from "../../domain/media/remote-proxy.ts";
 import { cardsByStatus } from "../../domain/integrations/link-previews.ts";
 
 export type StatusRow = typeof statuses.$inferSelect;
@@ -79,6 +80,7 @@ export async function serializeStatuses(ctx: Ctx, viewer: Viewer, rows: readonly
     .where(inArray(statusTags.statusId, ids));
   const mediaByStatus = await loadMediaByStatus(ctx, ids);
   const cards = await cardsByStatus(ctx, used);
+  const proxy = cards.size ? await remoteMediaUrls(ctx) : undefined;
   const accountRows = await loadAccounts(ctx, used.map((s) => s.accountId));
   const serializedAccounts = await serializeAccounts(ctx, viewer, accountRows);
   const me = viewerAccountId(viewer);
@@ -130,7 +132,7 @@ export async function serializeStatuses(ctx: Ctx, viewer: Viewer, rows: readonly
       in_reply_to_account_id: s.inReplyToAccountId,
       reblog,
       poll: null,
-      card: cards.has(s.id) ? toMastodonPreviewCard(cards.get(s.id)!) : null,
+      card: cards.has(s.id) ? toMastodonPreviewCard(cards.get(s.id)!, proxy) : null,
       language: s.language,
     };
     if (me) {
