@@ -9,6 +9,7 @@ import { parseScopes } from "../domain/oauth/scopes.ts";
 import { users } from "../db/schema/index.ts";
 
 import { fail, ok, type CommandGroup, type CommandResult } from "./result.ts";
+import { settingsCommands } from "./settings-commands.ts";
 import { federationCommands, serverCommands } from "./server-commands.ts";
 import { domainCommands } from "./domain-commands.ts";
 import { relayCommands } from "./relay-commands.ts";
@@ -33,6 +34,7 @@ const GROUPS: Record<string, CommandGroup> = {
   relay: relayCommands,
   transitive: transitiveCommands,
   ip: ipCommands,
+  settings: settingsCommands,
   alerts: alertCommands,
   app: appCommands,
   terms: termsCommands,

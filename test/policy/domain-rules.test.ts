@@ -14,6 +14,7 @@ import { serverPolicy } from "../../src/domain/federation-policy/standing.ts";
 import { saveRule, ruleForDomain, deleteRule } from "../../src/domain/federation-policy/domain-rules.ts";
 import { AS_PUBLIC, deliver, startWorld } from "../federation/inbox-helpers.ts";
 import { revealProxied, unproxy } from "../helpers/proxy.ts";
+import { createCircle, setRule } from "../../src/domain/federation-policy/circles.ts";
 
 async function count(app: TestApp, table: typeof follows | typeof statuses | typeof notifications | typeof mediaAttachments | typeof followRequests, where?: any) {
   return (await app.ctx.db.select().from(table as typeof follows).where(where)).length;
@@ -234,5 +235,22 @@ test("followers_only: public posts from that server arrive and are stored as fol
     assert.equal((await sendPublic(w.other, "carol")).audience, "public");
   } finally {
     await w.close();
+  }
+});
+
+test("a circle we maintain that silences a server keeps its posts out of public timelines here too", async () => {
+  const app = await createTestApp();
+  try {
+    const bob = await app.user("bob");
+    const sil = await remoteAccount(app, "sil", "hushed.example");
+    const post = await makeStatus(app, sil, { text: "a hushed post" });
+    const publicIds = async () => ((await (await app.request("/api/v1/timelines/public", { token: bob.token })).json()) as { id: string }[]).map((s) => s.id);
+    assert.ok((await publicIds()).includes(post.id));
+    const circle = await createCircle(app.ctx, { name: "neighbours" });
+    await setRule(app.ctx, circle.id, { domain: "hushed.example", severity: "silence" });
+    assert.equal((await serverPolicy(app.ctx, "hushed.example")).standing, "limited");
+    assert.ok(!(await publicIds()).includes(post.id), "the circle's silence applies to public timelines");
+  } finally {
+    await app.close();
   }
 });

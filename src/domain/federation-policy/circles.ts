@@ -152,12 +152,15 @@ export async function setRule(ctx: Ctx, id: string, input: RuleInput): Promise<C
     .values({ id: newId(), circleId: id, ...v })
     .onConflictDoUpdate({ target: [circleRules.circleId, circleRules.domain], set: { severity: v.severity, rejectMedia: v.rejectMedia, rejectReports: v.rejectReports, publicComment: v.publicComment } })
     .returning();
+  // our own circles' rules bind us too (standing.ts)
+  forgetStandings(ctx);
   return row!;
 }
 
 export async function removeRule(ctx: Ctx, id: string, domain: string): Promise<boolean> {
   await editable(ctx, id);
   const gone = await ctx.db.delete(circleRules).where(and(eq(circleRules.circleId, id), eq(circleRules.domain, checkMember(domain)))).returning();
+  forgetStandings(ctx);
   return gone.length > 0;
 }
 
@@ -169,6 +172,7 @@ export async function setRules(ctx: Ctx, id: string, rules: RuleInput[]): Promis
     await tx.delete(circleRules).where(eq(circleRules.circleId, id));
     if (list.length) await tx.insert(circleRules).values(list.map((r) => ({ id: newId(), circleId: id, ...r })));
   });
+  forgetStandings(ctx);
 }
 
 /**

@@ -2,9 +2,9 @@
 // timelines, hashtags, search and notifications, and whose media we reject (reject_media), for
 // the serializers. Each asks standing.ts about the servers concerned; nothing here decides a
 // standing of its own.
-import { and, eq, inArray, isNotNull, ne, notInArray, or, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, ne, notInArray, or, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { accounts, blocklistEntries, blocklistSubscriptions, domainBlocks, follows } from "../../db/schema/index.ts";
+import { accounts, blocklistEntries, blocklistSubscriptions, circleRules, circles, domainBlocks, follows } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { serverPolicy } from "./standing.ts";
 import { onDomain } from "./suspend.ts";
@@ -26,7 +26,13 @@ export async function limitedDomains(ctx: Ctx): Promise<string[]> {
     .from(blocklistEntries)
     .innerJoin(blocklistSubscriptions, eq(blocklistSubscriptions.id, blocklistEntries.subscriptionId))
     .where(and(eq(blocklistEntries.state, "active"), eq(blocklistSubscriptions.enabled, true), isNotNull(blocklistEntries.domain), ne(blocklistEntries.severity, "noop")));
-  const rows = [...manual, ...listed].filter((r): r is { domain: string } => !!r.domain);
+  // the shared rules of circles we maintain apply here too (standing.ts)
+  const shared = await ctx.db
+    .select({ domain: circleRules.domain })
+    .from(circleRules)
+    .innerJoin(circles, eq(circles.id, circleRules.circleId))
+    .where(and(isNull(circles.sourceUrl), ne(circleRules.severity, "noop")));
+  const rows = [...manual, ...listed, ...shared].filter((r): r is { domain: string } => !!r.domain);
   const out = new Set<string>();
   for (const { domain } of rows) {
     const stored = await ctx.db.selectDistinct({ d: accounts.domain }).from(accounts).where(onDomain(domain));
