@@ -419,6 +419,11 @@ CREATE TABLE "held_activities" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "list_suspensions" (
+	"domain" text PRIMARY KEY NOT NULL,
+	"stamp" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "relays" (
 	"id" bigint PRIMARY KEY NOT NULL,
 	"inbox_url" text NOT NULL,

@@ -44,7 +44,7 @@ export function reportDetails(r: ParseReport, limit = 20): string[] {
 
 function suspendedLines(plan: SyncPlan | null): string[] {
   if (!plan?.newlySuspended.length) return [];
-  return [`Newly suspended (what suspension does to follows and cached content is applied separately): ${plan.newlySuspended.join(", ")}`];
+  return [`Newly suspended (their follows are severed, their cached posts purged, their accounts suspended): ${plan.newlySuspended.join(", ")}`];
 }
 
 const int = (v: string | undefined, name: string) => {

@@ -218,3 +218,14 @@ export const relays = pgTable(
   },
   (t) => [uniqueIndex("relays_inbox_idx").on(t.inboxUrl)],
 );
+
+/**
+ * Stored servers whose accounts we suspended because a subscribed list or one of our circles'
+ * rules suspends them (an admin's own rules stamp with their creation time instead). The stamp
+ * marks the accounts it suspended, so that lifting unsuspends exactly those.
+ */
+export const listSuspensions = pgTable("list_suspensions", {
+  /** the server's host as stored on its accounts, lower case, without port */
+  domain: text("domain").primaryKey(),
+  stamp: ts("stamp").notNull(),
+});

@@ -10,6 +10,7 @@ import type { Ctx } from "../context.ts";
 import { newId } from "../../lib/id.ts";
 import { listDomain } from "./lists/index.ts";
 import { forgetStandings } from "./standing.ts";
+import { listRulesChanged } from "./list-suspensions.ts";
 
 export type Circle = typeof circles.$inferSelect;
 export type CircleRule = typeof circleRules.$inferSelect;
@@ -153,14 +154,14 @@ export async function setRule(ctx: Ctx, id: string, input: RuleInput): Promise<C
     .onConflictDoUpdate({ target: [circleRules.circleId, circleRules.domain], set: { severity: v.severity, rejectMedia: v.rejectMedia, rejectReports: v.rejectReports, publicComment: v.publicComment } })
     .returning();
   // our own circles' rules bind us too (standing.ts)
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   return row!;
 }
 
 export async function removeRule(ctx: Ctx, id: string, domain: string): Promise<boolean> {
   await editable(ctx, id);
   const gone = await ctx.db.delete(circleRules).where(and(eq(circleRules.circleId, id), eq(circleRules.domain, checkMember(domain)))).returning();
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   return gone.length > 0;
 }
 
@@ -172,7 +173,7 @@ export async function setRules(ctx: Ctx, id: string, rules: RuleInput[]): Promis
     await tx.delete(circleRules).where(eq(circleRules.circleId, id));
     if (list.length) await tx.insert(circleRules).values(list.map((r) => ({ id: newId(), circleId: id, ...r })));
   });
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
 }
 
 /**
@@ -188,7 +189,7 @@ export async function deleteCircle(ctx: Ctx, id: string): Promise<Circle> {
     await tx.delete(circleRules).where(eq(circleRules.circleId, id));
     await tx.delete(circles).where(eq(circles.id, id));
   });
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   return c;
 }
 

@@ -11,6 +11,7 @@ import { newId } from "../../lib/id.ts";
 import { sha256Hex } from "./digest.ts";
 import { listDomain } from "./lists/index.ts";
 import { cappedSeverity, forgetStandings } from "./standing.ts";
+import { listRulesChanged } from "./list-suspensions.ts";
 
 export type Subscription = typeof blocklistSubscriptions.$inferSelect;
 export type ListEntryRow = typeof blocklistEntries.$inferSelect;
@@ -84,7 +85,7 @@ export async function createSubscription(ctx: Ctx, input: SubscriptionInput, cir
   const [dup] = await ctx.db.select({ id: blocklistSubscriptions.id }).from(blocklistSubscriptions).where(eq(blocklistSubscriptions.source, v.source));
   if (dup) throw new SubscriptionError("conflict", `already subscribed to ${v.source} (subscription ${dup.id})`);
   const [row] = await ctx.db.insert(blocklistSubscriptions).values({ id: newId(), ...v, circleId }).returning();
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   return row!;
 }
 
@@ -110,7 +111,7 @@ export async function updateSubscription(ctx: Ctx, id: string, patch: Subscripti
   if (before.circleId && v.format && v.format !== "caracol-circle") throw new SubscriptionError("invalid", "a circle's subscription reads circle documents only");
   // A new format means the next fetch must not be skipped as "not modified".
   const [row] = await ctx.db.update(blocklistSubscriptions).set({ ...values, ...(v.format ? { etag: null } : {}) }).where(eq(blocklistSubscriptions.id, id)).returning();
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   return row!;
 }
 
@@ -128,7 +129,7 @@ export async function deleteSubscription(ctx: Ctx, id: string): Promise<Subscrip
       await tx.delete(circles).where(and(eq(circles.id, sub.circleId), isNotNull(circles.sourceUrl)));
     }
   });
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   return sub;
 }
 
@@ -153,7 +154,7 @@ export async function approveDrafts(ctx: Ctx, id: string, which: string | "all")
   const sub = await getSubscription(ctx, id);
   const rows = await draftsNamed(ctx, sub, which);
   if (rows.length) await ctx.db.update(blocklistEntries).set({ state: "active" }).where(inArray(blocklistEntries.id, rows.map((r) => r.id)));
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   const excluded = new Set(sub.excludedDomains);
   const newlySuspended = rows
     .filter((r) => r.domain && cappedSeverity(r.severity, sub.severityCap) === "suspend" && !isExcluded(r.domain, excluded))

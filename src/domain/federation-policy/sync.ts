@@ -11,6 +11,7 @@ import { newId } from "../../lib/id.ts";
 import { sha256Hex } from "./digest.ts";
 import type { ListEntry, ParseReport } from "./lists/index.ts";
 import { cappedSeverity, domainAndParents, effectiveRule, forgetStandings } from "./standing.ts";
+import { listRulesChanged } from "./list-suspensions.ts";
 import { isExcluded, type Subscription } from "./subscriptions.ts";
 
 type SubView = Pick<Subscription, "id" | "severityCap" | "excludedDomains" | "reviewNewEntries" | "circleId">;
@@ -159,7 +160,7 @@ export async function applySync(ctx: Ctx, sub: Subscription, report: ParseReport
       .set({ etag, lastFetchedAt: now, lastStatus: "ok", lastReport: reportJson(report, plan) })
       .where(eq(blocklistSubscriptions.id, sub.id));
   });
-  forgetStandings(ctx);
+  await listRulesChanged(ctx);
   plan.newlySuspended = await confirmSuspended(ctx, sub, plan.newlySuspended);
   return plan;
 }
