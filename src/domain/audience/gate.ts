@@ -79,6 +79,14 @@ export function canViewStatus(viewer: Viewer, f: StatusFacts): boolean {
   return decideStatus(viewer, f).allowed;
 }
 
+/**
+ * Whether a status is for everyone, the logged-out web and every server included: the one test
+ * for what may leave to parties no audience names (relays, integrations, public caching).
+ */
+export function isOpenToEveryone(s: { audience: string; localOnly: boolean }): boolean {
+  return s.audience === "public" && !s.localOnly;
+}
+
 /** Whether a status may appear in public timelines, tag timelines and public search at all. */
 export function isListedPublicly(audience: Audience): boolean {
   return audience === "public";

@@ -10,6 +10,7 @@ import type { Ctx } from "../context.ts";
 import { readPageMeta, firstLink } from "./page-meta.ts";
 import { sendToIntegration, type Transport } from "./send.ts";
 import { IntegrationError, integrationState } from "./state.ts";
+import { isOpenToEveryone } from "../audience/gate.ts";
 
 export type PreviewCard = typeof previewCards.$inferSelect;
 
@@ -63,7 +64,7 @@ export async function fetchDueLinkPreviews(ctx: Ctx, transport: Transport, limit
 
 /** Cards of the given posts; public ones only, whatever is stored. */
 export async function cardsByStatus(ctx: Ctx, posts: readonly { id: string; audience: string; localOnly: boolean }[]): Promise<Map<string, PreviewCard>> {
-  const ids = posts.filter((p) => p.audience === "public" && !p.localOnly).map((p) => p.id);
+  const ids = posts.filter(isOpenToEveryone).map((p) => p.id);
   if (!ids.length) return new Map();
   const rows = await ctx.db
     .select({ statusId: statusPreviewCards.statusId, card: previewCards })

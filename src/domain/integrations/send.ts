@@ -9,6 +9,7 @@ import { CARACOL_VERSION } from "../../lib/version.ts";
 import type { Ctx } from "../context.ts";
 import { INTEGRATIONS, type IntegrationName } from "./registry.ts";
 import { IntegrationError, integrationState } from "./state.ts";
+import { isOpenToEveryone } from "../audience/gate.ts";
 
 /** What the choke point knows of the post a payload comes from (a status row fits). */
 export type PostFacts = { audience: Audience; localOnly: boolean };
@@ -31,7 +32,7 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
  * them to signed-in viewers only; handing them to a third party would undo that.
  */
 export function mayLeaveThroughIntegration(post: PostFacts): boolean {
-  return post.audience === "public" && !post.localOnly;
+  return isOpenToEveryone(post);
 }
 
 export type IntegrationCall = {

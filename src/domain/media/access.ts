@@ -22,6 +22,7 @@ import { canViewStatusRow, profileFacts, profileView } from "../audience/facts.t
 import { serverStanding } from "../federation-policy/standing.ts";
 import { isMediaFileName, isStorageKey } from "./storage.ts";
 import type { MediaRow } from "./uploads.ts";
+import { isOpenToEveryone } from "../audience/gate.ts";
 
 export type MediaRequest = {
   viewer: Viewer;
@@ -65,7 +66,7 @@ export async function mediaAccess(ctx: Ctx, key: string, file: string, req: Medi
   if (!status) return DENY;
   const anonymous = await canViewStatusRow(ctx, ANONYMOUS, status);
   const viewer = req.viewer.kind === "anonymous" ? anonymous : await canViewStatusRow(ctx, req.viewer, status);
-  return decide(ctx, req, row, viewer, anonymous, status.audience === "public" && !status.localOnly);
+  return decide(ctx, req, row, viewer, anonymous, isOpenToEveryone(status));
 }
 
 async function decide(ctx: Ctx, req: MediaRequest, row: MediaRow, viewerAllowed: boolean, anonymousAllowed: boolean, subjectPublic: boolean): Promise<MediaAccess> {

@@ -9,7 +9,7 @@ import { accounts, mentions, statuses } from "../../db/schema/index.ts";
 import type { Ctx } from "../../domain/context.ts";
 import type { DomainEvent } from "../../domain/events.ts";
 import { filterVisibleStatuses, statusFacts, type GateStatus } from "../../domain/audience/facts.ts";
-import { canViewStatus } from "../../domain/audience/gate.ts";
+import { canViewStatus, isOpenToEveryone } from "../../domain/audience/gate.ts";
 import { addressingFor, statusToNote } from "../note.ts";
 import { localActor } from "../actor.ts";
 import { deliveriesFor, remoteAccounts, remoteFollowers, type Delivery, type Refusal, type RemoteViewer } from "./recipients.ts";
@@ -83,7 +83,7 @@ async function deletedNote(fctx: F, e: Extract<DomainEvent, { type: "status.dele
     return canViewStatus(viewer, { ...facts, circleDomains, viewerIsMentioned: wasMentioned.has(viewer.accountId ?? "") });
   });
   // relays had the post if it was public: they and their subscribers should drop it too
-  const { deliveries, refused } = withRelays(chosen, e.audience === "public" && !e.localOnly ? await relayDeliveries(ctx) : null);
+  const { deliveries, refused } = withRelays(chosen, isOpenToEveryone(e) ? await relayDeliveries(ctx) : null);
   const activity = new Delete({
     id: new URL(`${e.uri}#delete`),
     actor: fctx.getActorUri(author.username),

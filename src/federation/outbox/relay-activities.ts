@@ -13,6 +13,7 @@ import type { DomainEvent } from "../../domain/events.ts";
 import { serverStanding } from "../../domain/federation-policy/standing.ts";
 import { INSTANCE_ACTOR } from "../actor.ts";
 import { exchangesWith, inboxAllowed, type Delivery, type Refusal } from "./recipients.ts";
+import { isOpenToEveryone } from "../../domain/audience/gate.ts";
 
 export const AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 
@@ -21,7 +22,7 @@ type Sendable = { sender: string; activity: Follow | Undo; deliveries: Delivery[
 
 /** Whether a post may go to relays at all. */
 export function relayable(s: Pick<typeof statuses.$inferSelect, "audience" | "localOnly" | "circleId" | "reblogOfId">): boolean {
-  return s.audience === "public" && !s.localOnly && s.circleId === null && s.reblogOfId === null;
+  return isOpenToEveryone(s) && s.circleId === null && s.reblogOfId === null;
 }
 
 /** One delivery to a relay's inbox, or a refusal when its address is not one we post to. */
