@@ -8,28 +8,31 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or } from "drizzle-
 import { accounts, bookmarks, favourites, mediaAttachments, statuses } from "../db/schema/index.ts";
 import { isMediaFileName, mediaFilePath } from "../domain/media/storage.ts";
 import type { Ctx } from "../domain/context.ts";
+import type { Viewer } from "../domain/audience/viewer.ts";
+import { filterVisibleStatuses } from "../domain/audience/facts.ts";
+
+type LocalViewer = Extract<Viewer, { kind: "local" }>;
 import { writeZip, type ZipEntry } from "../domain/privacy/zip.ts";
 import type { CaracolFederation } from "./federation.ts";
 import { localActor } from "./actor.ts";
 import { statusToNote } from "./note.ts";
 
-export type ArchiveOptions = {
-  /** a narrowed token may not read direct posts, its owner's own included */
-  noDirect: boolean;
-};
-
-export async function buildArchive(ctx: Ctx, federation: CaracolFederation, accountId: string, opts: ArchiveOptions): Promise<Buffer> {
+/**
+ * `owner` is the account's owner as the request shows them (a narrowed token included): their
+ * own posts go through the gate like any read, so a token without direct messages gets none.
+ */
+export async function buildArchive(ctx: Ctx, federation: CaracolFederation, owner: LocalViewer): Promise<Buffer> {
+  const accountId = owner.accountId;
   const [account] = await ctx.db.select().from(accounts).where(and(eq(accounts.id, accountId), isNull(accounts.domain)));
   if (!account) throw new Error("the archive is only built for local accounts");
   const fctx = federation.createContext(new Request(new URL(`/users/${account.username}`, ctx.config.origin)), ctx);
-  const owner = { kind: "local" as const, accountId, scopes: null };
   const actor = await localActor(fctx, account, owner);
 
-  const own = await ctx.db
-    .select()
-    .from(statuses)
-    .where(and(eq(statuses.accountId, accountId), isNull(statuses.reblogOfId), opts.noDirect ? ne(statuses.audience, "direct") : undefined))
-    .orderBy(asc(statuses.id));
+  const own = await filterVisibleStatuses(
+    ctx,
+    owner,
+    await ctx.db.select().from(statuses).where(and(eq(statuses.accountId, accountId), isNull(statuses.reblogOfId))).orderBy(asc(statuses.id)),
+  );
   const creates = [];
   for (const s of own) {
     // Posts that never federate (local-only, or a circle that is gone) have no addressing of

@@ -29,8 +29,10 @@ export function accountDataRoutes() {
   });
 
   app.get("/v1/caracol/export/archive.zip", async (c) => {
-    const { accountId, viewer } = requireUser(c, "read:accounts");
-    const zip = await buildArchive(c.var.ctx, c.var.federation, accountId, { noDirect: viewer.kind === "local" && !!viewer.narrowed?.noDirect });
+    const { viewer } = requireUser(c, "read:accounts");
+    // requireUser has established a local account's token, so the viewer is that account
+    if (viewer.kind !== "local") throw new Error("unreachable: a user token without a local viewer");
+    const zip = await buildArchive(c.var.ctx, c.var.federation, viewer);
     return new Response(new Uint8Array(zip), {
       headers: { "content-type": "application/zip", "content-disposition": 'attachment; filename="archive.zip"', "cache-control": "no-store" },
     });

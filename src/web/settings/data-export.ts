@@ -27,7 +27,7 @@ export function exportPage(c: Context<AppEnv>, session: WebSession): Response {
 export async function exportDownload(c: Context<AppEnv>, session: WebSession, file: string): Promise<Response> {
   const headers = (type: string) => ({ "content-type": type, "content-disposition": `attachment; filename="${file}"`, "cache-control": "no-store" });
   if (file === "archive.zip") {
-    const zip = await buildArchive(c.var.ctx, c.var.federation, session.accountId, { noDirect: false });
+    const zip = await buildArchive(c.var.ctx, c.var.federation, { kind: "local", accountId: session.accountId, scopes: null });
     return new Response(new Uint8Array(zip), { headers: headers("application/zip") });
   }
   const name = file.replace(/\.csv$/, "");
